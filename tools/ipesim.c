@@ -1,0 +1,84 @@
+/* ipesim.c - the ipesim command: dispatches to subcommands.
+ *
+ *   ipesim phold [OPTIONS]    PHOLD engine benchmark sweep -> CSV + plot
+ *   ipesim --version | --help
+ */
+#include "config.h"
+
+#include "tools.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "phold", ipesim_cmd_phold, "run the PHOLD engine benchmark over LP counts and queues" },
+};
+
+static void
+usage(FILE *out)
+{
+  fprintf(out, "Usage: ipesim COMMAND [OPTIONS]\n\nCommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\n  ipesim COMMAND --help   options of a command\n"
+               "  ipesim --version        print the version\n");
+}
+
+gboolean
+ipesim_run_gnuplot(const char *dir, const char *script, GError **error)
+{
+  g_autofree char *prog = g_find_program_in_path(IPESIM_GNUPLOT);
+  if (!prog) {
+    g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+                "gnuplot not found: install the Debian package gnuplot-nox to render plots "
+                "(the script %s/%s is ready)",
+                dir, script);
+    return FALSE;
+  }
+  const char *argv[] = { prog, script, NULL };
+  int status = 0;
+  g_autofree char *err = NULL;
+  if (!g_spawn_sync(dir, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status,
+                    error))
+    return FALSE;
+  if (!g_spawn_check_wait_status(status, NULL)) {
+    g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "gnuplot failed on %s/%s: %s", dir,
+                script, err ? err : "");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    printf("ipesim %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (strcmp(argv[1], commands[i].name) == 0) {
+      g_autofree char *name = g_strdup_printf("ipesim %s", commands[i].name);
+      argv[1] = name;
+      return commands[i].fn(argc - 1, argv + 1);
+    }
+  }
+  fprintf(stderr, "ipesim: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return 2;
+}
