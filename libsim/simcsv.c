@@ -12,7 +12,8 @@
  *
  * Reader: the whole text goes through libcsv's strict parser into one
  * GStringChunk (cell text) and index arrays (cell pointers, row start
- * lines), header row first.
+ * lines), header row first. Unquoted fields lose surrounding blanks
+ * (libcsv's rule, and the reason the writer quotes such fields).
  *
  * The tricky part is line numbers, as libcsv reports fields and rows but
  * no positions. The text is fed in pieces that each end at a CR or LF
@@ -76,27 +77,21 @@ note_io_error(SimCsvWriter *w)
     w->io_errno = errno != 0 ? errno : EIO;
 }
 
-/* Writes one field (separator first when it is not the row's first). */
+/* Writes one field (separator first when it is not the row's first).
+ * Fields beyond the column count are only counted: end_row() reports. */
 static void
 put_field(SimCsvWriter *w, const char *s, size_t len, gboolean may_need_quotes)
 {
-  if (w->n_fields == w->n_columns && w->state_error == NULL)
-    w->state_error = g_strdup_printf("data row %" G_GUINT64_FORMAT " has more than %zu fields",
-                                     w->rows + 1, w->n_columns);
   w->n_fields++;
-  if (w->io_errno != 0 || w->state_error != NULL)
+  if (w->n_fields > w->n_columns || w->io_errno != 0 || w->state_error != NULL)
     return;
   errno = 0;
-  if (w->n_fields > 1 && putc(',', w->fp) == EOF) {
-    note_io_error(w);
-    return;
-  }
-  int rc;
-  if (may_need_quotes && needs_quotes(s, len))
-    rc = csv_fwrite(w->fp, s, len) == 0 ? 0 : EOF;
-  else
-    rc = len == 0 || fwrite(s, 1, len, w->fp) == len ? 0 : EOF;
-  if (rc == EOF)
+  gboolean ok = w->n_fields == 1 || putc(',', w->fp) != EOF;
+  if (ok && may_need_quotes && needs_quotes(s, len))
+    ok = csv_fwrite(w->fp, s, len) == 0;
+  else if (ok)
+    ok = fwrite(s, 1, len, w->fp) == len;
+  if (!ok)
     note_io_error(w);
 }
 
@@ -213,8 +208,8 @@ sim_csv_writer_end_row(SimCsvWriter *w)
   if (w->n_fields != w->n_columns && w->state_error == NULL) {
     char *names = g_strjoinv(",", w->columns);
     w->state_error = g_strdup_printf("data row %" G_GUINT64_FORMAT
-                                     " has %zu fields, expected %zu (%s)",
-                                     w->rows + 1, w->n_fields, w->n_columns, names);
+                                     ": expected %zu fields (%s), got %zu",
+                                     w->rows + 1, w->n_columns, names, w->n_fields);
     g_free(names);
   }
   end_row(w);

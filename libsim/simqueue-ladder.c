@@ -170,15 +170,16 @@ list_collect(SimLadder *l, SimEvent *list, SimTime *min, SimTime *max)
   return n;
 }
 
+/* Rebuilds rung 0 from the top list in one pass, with the bounds and
+ * count push kept (cancelled events included: bounds stay valid). */
 static void
 rung_from_top(SimLadder *l)
 {
-  SimTime lo, hi;
-  size_t n = list_collect(l, l->top, &lo, &hi);
+  SimEvent *list = l->top;
+  size_t n = l->n_top;
+  SimTime lo = l->top_min, hi = l->top_max;
   l->top = NULL;
   l->n_top = 0;
-  if (n == 0)
-    return;
   uint64_t span = (uint64_t)(hi - lo) + 1;
   uint64_t width = (span + n - 1) / n;
   if (width == 0)
@@ -186,7 +187,22 @@ rung_from_top(SimLadder *l)
   size_t nb = (size_t)((span + width - 1) / width);
   SimLadderRung *r = &l->rungs[0];
   l->n_rungs = 1;
-  rung_fill(r, lo, (SimTime)width, nb, l->scratch, n);
+  rung_fill(r, lo, (SimTime)width, nb, NULL, 0);
+  while (list) {
+    SimEvent *next = list->q.next;
+    if (next)
+      __builtin_prefetch(next);
+    if (list->fn == NULL) {
+      sim__event_release(l->slab, list);
+      l->n_total--;
+      l->n_cancelled--;
+    } else {
+      size_t b = (size_t)((uint64_t)(list->time - lo) / width);
+      list->q.next = r->buckets[b];
+      r->buckets[b] = list;
+    }
+    list = next;
+  }
   /* all top events are < lo + nb*width; saturate for far-future events */
   unsigned __int128 end = (unsigned __int128)(uint64_t)lo + (unsigned __int128)nb * width;
   l->top_start = end > (unsigned __int128)INT64_MAX ? SIM_TIME_MAX : (SimTime)end;

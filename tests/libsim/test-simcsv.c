@@ -289,14 +289,14 @@ Test(csv, abort_keeps_old_content)
 }
 
 static void
-assert_misuse_fails_commit(SimCsvWriter *w, const char *path)
+assert_misuse_fails_commit(SimCsvWriter *w, const char *path, const char *what)
 {
   GError *error = NULL;
   cr_assert_not(sim_csv_writer_commit(w, &error), "commit succeeded");
   cr_assert(g_error_matches(error, SIM_CSV_ERROR, SIM_CSV_ERROR_STATE), "error %s",
             error ? error->message : "none");
-  cr_assert(strstr(error->message, path) != NULL, "message does not name the file: %s",
-            error->message);
+  g_autofree char *expected = g_strdup_printf("%s: %s", path, what);
+  cr_assert_str_eq(error->message, expected, "message [%s]", error->message);
   g_error_free(error);
   assert_text(path, "old\n");
   g_autofree char *listing = dir_listing();
@@ -316,7 +316,7 @@ Test(csv, short_row_fails_commit)
   sim_csv_writer_add_string(w, "ok");
   sim_csv_writer_add_int(w, 3);
   sim_csv_writer_end_row(w);
-  assert_misuse_fails_commit(w, path);
+  assert_misuse_fails_commit(w, path, "data row 2: expected 2 fields (name,value), got 1");
 }
 
 Test(csv, long_row_fails_commit)
@@ -328,7 +328,7 @@ Test(csv, long_row_fails_commit)
   sim_csv_writer_add_int(w, 1);
   sim_csv_writer_add_int(w, 2);
   sim_csv_writer_end_row(w);
-  assert_misuse_fails_commit(w, path);
+  assert_misuse_fails_commit(w, path, "data row 1: expected 2 fields (name,value), got 3");
 }
 
 Test(csv, unended_row_fails_commit)
@@ -337,7 +337,7 @@ Test(csv, unended_row_fails_commit)
   cr_assert(g_file_set_contents(path, "old\n", -1, NULL));
   SimCsvWriter *w = open_writer(path, two_columns);
   sim_csv_writer_add_string(w, "half");
-  assert_misuse_fails_commit(w, path);
+  assert_misuse_fails_commit(w, path, "data row 1 not ended before commit");
 }
 
 Test(csv, unwritable_directory_is_io_error)
