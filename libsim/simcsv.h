@@ -7,7 +7,10 @@
  * so a file under the final name is always complete (DESIGN.md rule 9).
  *
  * Reader: loads a whole file into rows of strings with their line
- * numbers, for topology tables and for reading results back.
+ * numbers, for topology tables and for reading results back. Blanks around
+ * unquoted fields are stripped (libcsv's rule; the writer quotes fields
+ * that have them), lines are counted by LF, duplicate column names are
+ * accepted and lookup returns the first.
  */
 #ifndef IPESIM_SIMCSV_H
 #define IPESIM_SIMCSV_H
@@ -57,6 +60,10 @@ SIM_API uint64_t sim_csv_writer_rows(const SimCsvWriter *w);
 SIM_API gboolean sim_csv_writer_commit(SimCsvWriter *w, GError **error);
 /* Discards the temporary file; frees @w. */
 SIM_API void sim_csv_writer_abort(SimCsvWriter *w);
+
+/* g_autoptr(SimCsvWriter) aborts a writer that was not committed: use
+ * g_steal_pointer() when committing. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimCsvWriter, sim_csv_writer_abort)
 
 /* ---- reading ------------------------------------------------------------ */
 

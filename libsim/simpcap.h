@@ -65,6 +65,9 @@ SIM_API gboolean sim_pcap_writer_close(SimPcapWriter *w, GError **error);
 /* Closes without publishing: removes the temporary file, frees @w. */
 SIM_API void sim_pcap_writer_abort(SimPcapWriter *w);
 
+/* g_autoptr(SimPcapWriter) aborts a writer that was not closed. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPcapWriter, sim_pcap_writer_abort)
+
 G_END_DECLS
 
 #endif /* IPESIM_SIMPCAP_H */
