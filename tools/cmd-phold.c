@@ -49,6 +49,7 @@ static const char plot_script[] =
   "set ylabel 'events per second (millions)'\n"
   "set grid\n"
   "set yrange [0:*]\n"
+  "set offsets graph 0.05, graph 0.05, 0, 0\n"
   "set title 'ipesim PHOLD (remote %g, lookahead %g, mean %g)'\n"
   "plot_it = \"plot for [q in '%s'] 'phold.csv' using \\\n"
   "  (stringcolumn('queue') eq q ? column('lps') : NaN):(column('events_per_second')/1e6) \\\n"
@@ -128,11 +129,12 @@ ipesim_cmd_phold(int argc, char **argv)
     SimCsvWriter *w = sim_csv_writer_open(csv_path, cols, &error);
     if (!w)
       goto fail;
-    for (guint i = 0; i < lps->len; i++) {
-      uint32_t n = g_array_index(lps, uint32_t, i);
-      double run_end = end > 0 ? end : (double)events * mean / n;
-      for (guint j = 0; j < queues->len; j++) {
-        SimQueueKind kind = (SimQueueKind)g_array_index(queues, int, j);
+    /* queue-major order keeps each queue's rows together for the plot */
+    for (guint j = 0; j < queues->len; j++) {
+      SimQueueKind kind = (SimQueueKind)g_array_index(queues, int, j);
+      for (guint i = 0; i < lps->len; i++) {
+        uint32_t n = g_array_index(lps, uint32_t, i);
+        double run_end = end > 0 ? end : (double)events * mean / n;
         SimContextConfig cfg = { kind, (uint32_t)seed, 0 };
         double t0 = wall_seconds();
         SimContext *ctx = sim_context_new(&cfg);
