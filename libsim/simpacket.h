@@ -42,6 +42,8 @@ typedef struct _SimPacketPool SimPacketPool;
  * @nrp_id: network slice / NRP identifier (0 = default)
  * @mark: free for classifiers and models
  * @seq: application sequence number
+ * @ingress: for models: index of the interface the packet arrived on
+ * @wire_flags: for link models: per-hop state while on a wire
  */
 typedef struct {
   uint64_t flow_id;
@@ -50,6 +52,8 @@ typedef struct {
   uint32_t nrp_id;
   uint32_t mark;
   uint64_t seq;
+  uint32_t ingress;
+  uint32_t wire_flags;
 } SimPacketMeta;
 
 /* Default headroom for new packets: room for Ethernet + outer IPv6 + an

@@ -1,5 +1,8 @@
 /* ipesim.c - the ipesim command: dispatches to subcommands.
  *
+ *   ipesim run SCENARIO ...   run a scenario (cmd-run.c)
+ *   ipesim check SCENARIO     validate it
+ *   ipesim list               registered model types
  *   ipesim phold [OPTIONS]    PHOLD engine benchmark sweep -> CSV + plot
  *   ipesim --version | --help
  */
@@ -17,6 +20,9 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
+  { "run", ipesim_cmd_run, "run a scenario: results/<name>/*.csv, manifest, pcap" },
+  { "check", ipesim_cmd_check, "validate a scenario without running it" },
+  { "list", ipesim_cmd_list, "list every model type with its parameters" },
   { "phold", ipesim_cmd_phold, "run the PHOLD engine benchmark over LP counts and queues" },
 };
 

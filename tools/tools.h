@@ -7,6 +7,9 @@
 /* Each subcommand gets argv with argv[0] = "ipesim <name>" and returns the
  * process exit status. */
 int ipesim_cmd_phold(int argc, char **argv);
+int ipesim_cmd_run(int argc, char **argv);
+int ipesim_cmd_check(int argc, char **argv);
+int ipesim_cmd_list(int argc, char **argv);
 
 /* Runs gnuplot on @script in @dir; FALSE with @error if gnuplot is missing
  * (the message names the Debian package) or fails. */

@@ -1,0 +1,119 @@
+/* app.h - traffic applications and per-flow statistics.
+ *
+ * A flow is a UDP traffic source on one node and a sink on another:
+ *  - constant bit rate (fixed interval, no drift: packet k leaves at
+ *    start + k x interval, rounded to the picosecond),
+ *  - Poisson (exponential gaps),
+ *  - on/off (on and off periods exponential, or Pareto with a shape), CBR
+ *    while on;
+ * and ping: ICMPv6 echo with round-trip statistics.
+ *
+ * The sink of a flow records, per flow: packets and bytes (UDP payload),
+ * one-way delay (exact mean, min/max, quantiles from a log-linear
+ * histogram), jitter with the RFC 3550 §6.4.1 estimator, first and last
+ * arrival. The network counts the flow's drops, so every sent packet is
+ * received, dropped or still in flight.
+ */
+#ifndef IPESIM_APP_H
+#define IPESIM_APP_H
+
+#include "net.h"
+#include "ip6.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SIM_TRAFFIC_CBR,
+  SIM_TRAFFIC_POISSON,
+  SIM_TRAFFIC_ONOFF,
+  SIM_TRAFFIC_N
+} SimTrafficKind;
+
+SIM_API const char *sim_traffic_kind_name(SimTrafficKind kind);
+
+typedef struct {
+  SimTrafficKind kind;
+  double pps;            /* packets per second (while on, for on/off); > 0 */
+  uint32_t size;         /* UDP payload bytes */
+  SimTime start;
+  SimTime stop;          /* no packet at or after it; SIM_TIME_MAX = never */
+  uint64_t max_packets;  /* 0 = no limit */
+  uint16_t port;         /* destination port (the sink's) */
+  SimTime on_mean;       /* on/off: mean on period */
+  SimTime off_mean;      /* on/off: mean off period */
+  double pareto_shape;   /* on/off: 0 = exponential periods, else Pareto shape > 1 */
+  uint8_t traffic_class;
+  uint32_t flow_label;
+  unsigned histogram_bits; /* delay histogram precision (0 = 7: 0.39 %) */
+} SimTrafficConfig;
+
+/* CBR, 1000 pps, 1000 bytes, from 0 for ever, port 9. */
+SIM_API void sim_traffic_config_init(SimTrafficConfig *cfg);
+
+typedef struct _SimFlow SimFlow;
+
+typedef struct {
+  uint64_t tx_packets, tx_bytes;
+  uint64_t rx_packets, rx_bytes;
+  SimHistogram *delay; /* one-way delay, ps */
+  SimWelford delay_stats; /* ps */
+  double jitter_ps;       /* RFC 3550 interarrival jitter estimate */
+  SimTime first_tx, last_tx;
+  SimTime first_rx, last_rx;
+  uint64_t out_of_order; /* arrivals with a sequence below the highest seen */
+} SimFlowStats;
+
+/**
+ * sim_flow_new:
+ * @dst_addr: (nullable): destination address; NULL = @dst's primary address
+ * Creates the source on @src and (or reuses) the UDP sink of @dst on
+ * cfg->port. Both nodes need IPv6 installed.
+ * Returns: (transfer none): the flow (owned by @net), or NULL with @error.
+ */
+SIM_API SimFlow *sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst,
+                              const SimIp6Addr *dst_addr, const SimTrafficConfig *cfg,
+                              GError **error);
+SIM_API const char *sim_flow_name(const SimFlow *flow);
+SIM_API uint64_t sim_flow_id(const SimFlow *flow);
+SIM_API SimNode *sim_flow_src(const SimFlow *flow);
+SIM_API SimNode *sim_flow_dst(const SimFlow *flow);
+SIM_API const SimTrafficConfig *sim_flow_config(const SimFlow *flow);
+SIM_API const SimFlowStats *sim_flow_stats(const SimFlow *flow);
+/* Packets of the flow dropped in the network. */
+SIM_API uint64_t sim_flow_drops(const SimFlow *flow);
+
+SIM_API uint32_t sim_net_n_flows(const SimNet *net);
+SIM_API SimFlow *sim_net_flow(const SimNet *net, uint32_t index);
+SIM_API SimFlow *sim_net_find_flow(const SimNet *net, const char *name);
+
+/* ---- ping ------------------------------------------------------------------ */
+
+typedef struct _SimPing SimPing;
+
+typedef struct {
+  SimTime start;
+  SimTime interval;
+  uint32_t count; /* 0 = until the end */
+  uint32_t size;  /* echo data bytes (>= 8) */
+} SimPingConfig;
+
+SIM_API SimPing *sim_ping_new(SimNet *net, const char *name, SimNode *src, SimNode *dst,
+                              const SimIp6Addr *dst_addr, const SimPingConfig *cfg,
+                              GError **error);
+
+typedef struct {
+  uint64_t sent, received;
+  SimHistogram *rtt; /* ps */
+  SimWelford rtt_stats;
+} SimPingStats;
+
+SIM_API const char *sim_ping_name(const SimPing *ping);
+SIM_API SimNode *sim_ping_src(const SimPing *ping);
+SIM_API SimNode *sim_ping_dst(const SimPing *ping);
+SIM_API const SimPingStats *sim_ping_stats(const SimPing *ping);
+SIM_API uint32_t sim_net_n_pings(const SimNet *net);
+SIM_API SimPing *sim_net_ping(const SimNet *net, uint32_t index);
+
+G_END_DECLS
+
+#endif /* IPESIM_APP_H */

@@ -1,0 +1,629 @@
+/* ip6.c - the IPv6 layer of a node: RFC 8200 header processing, the
+ * forwarding table, forwarding and local delivery.
+ *
+ * One FIB lookup per packet decides everything: local addresses are /128
+ * entries with the value NH_LOCAL, routes map to next-hop groups (one or
+ * more egress interfaces; several = ECMP by flow hash). A FIB miss asks the
+ * network's resolver (lazy routing, DESIGN.md "compute lazily") once, then
+ * answers Destination Unreachable.
+ *
+ * Receive path (RFC 8200 §3): at least 40 real bytes and version 6, else
+ * bad_header; Payload Length beyond the frame is bad_length, bytes beyond
+ * Payload Length are link padding and trimmed; a multicast source is
+ * invalid (RFC 4291 §2.7). Then local delivery by Next Header, or - on a
+ * router - forwarding: hop limit <= 1 gives Time Exceeded (RFC 8200 §3,
+ * RFC 4443 §3.3), a packet larger than the egress MTU gives Packet Too Big
+ * (routers never fragment, RFC 8200 §5), a connected route whose peer does
+ * not own the address gives Address Unreachable (RFC 4443 §3.1 code 3).
+ * Extension headers come with the IPv6-node module; until then any Next
+ * Header other than UDP, ICMPv6 and No Next Header is answered with
+ * Parameter Problem code 1 pointing at the Next Header field (offset 6).
+ */
+#define G_LOG_DOMAIN "ipesim-ipv6"
+#include "config.h"
+
+#include "ip6-private.h"
+
+#include <string.h>
+
+/* ---- header and checksums ------------------------------------------------ */
+
+void
+sim_ip6_header_write(uint8_t *b, const SimIp6Header *h)
+{
+  uint32_t w = (6u << 28) | ((uint32_t)h->traffic_class << 20) | (h->flow_label & 0xfffffu);
+  b[0] = (uint8_t)(w >> 24);
+  b[1] = (uint8_t)(w >> 16);
+  b[2] = (uint8_t)(w >> 8);
+  b[3] = (uint8_t)w;
+  b[4] = (uint8_t)(h->payload_length >> 8);
+  b[5] = (uint8_t)h->payload_length;
+  b[6] = h->next_header;
+  b[7] = h->hop_limit;
+  memcpy(b + 8, h->src.b, 16);
+  memcpy(b + 24, h->dst.b, 16);
+}
+
+gboolean
+sim_ip6_header_read(const uint8_t *b, size_t len, SimIp6Header *h)
+{
+  if (len < SIM_IP6_HEADER_LEN || (b[0] >> 4) != 6)
+    return FALSE;
+  h->traffic_class = (uint8_t)(((b[0] & 0x0f) << 4) | (b[1] >> 4));
+  h->flow_label = ((uint32_t)(b[1] & 0x0f) << 16) | ((uint32_t)b[2] << 8) | b[3];
+  h->payload_length = (uint16_t)((b[4] << 8) | b[5]);
+  h->next_header = b[6];
+  h->hop_limit = b[7];
+  memcpy(h->src.b, b + 8, 16);
+  memcpy(h->dst.b, b + 24, 16);
+  return TRUE;
+}
+
+uint32_t
+sim_inet_sum(uint32_t sum, const uint8_t *data, size_t len)
+{
+  uint64_t s = sum;
+  size_t i = 0;
+  for (; i + 1 < len; i += 2)
+    s += (uint32_t)((data[i] << 8) | data[i + 1]);
+  if (i < len)
+    s += (uint32_t)(data[i] << 8);
+  while (s >> 32)
+    s = (s & 0xffffffffu) + (s >> 32);
+  return (uint32_t)s;
+}
+
+uint16_t
+sim_inet_fold(uint32_t sum)
+{
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+uint32_t
+sim_ip6_pseudo_sum(const SimIp6Addr *src, const SimIp6Addr *dst, uint32_t length,
+                   uint8_t next_header)
+{
+  uint32_t s = sim_inet_sum(0, src->b, 16);
+  s = sim_inet_sum(s, dst->b, 16);
+  uint8_t tail[8] = { (uint8_t)(length >> 24), (uint8_t)(length >> 16), (uint8_t)(length >> 8),
+                      (uint8_t)length, 0, 0, 0, next_header };
+  return sim_inet_sum(s, tail, 8);
+}
+
+uint16_t
+sim_ip6_upper_checksum(const SimPacket *p, const SimIp6Addr *src, const SimIp6Addr *dst,
+                       uint8_t next_header)
+{
+  /* virtual payload is zeros: it adds nothing but its length */
+  uint32_t len = (uint32_t)sim_packet_length(p);
+  uint32_t s = sim_ip6_pseudo_sum(src, dst, len, next_header);
+  s = sim_inet_sum(s, sim_packet_data(p), sim_packet_real_length(p));
+  return sim_inet_fold(s);
+}
+
+/* ---- per-node state -------------------------------------------------------- */
+
+static void
+ip6_free(void *data)
+{
+  SimIp6 *ip = data;
+  sim_fib_free(ip->fib);
+  g_array_unref(ip->nh);
+  g_array_unref(ip->outs);
+  g_array_unref(ip->addrs);
+  if (ip->protos)
+    g_array_unref(ip->protos);
+  g_free(ip);
+}
+
+static Ip6Shared *
+shared_of(SimNet *net)
+{
+  Ip6Shared *sh = sim_net_slot(net, SIM_NET_SLOT_IP6);
+  if (!sh) {
+    sh = g_new0(Ip6Shared, 1);
+    sim_net_set_slot(net, SIM_NET_SLOT_IP6, sh, g_free);
+  }
+  return sh;
+}
+
+static void ip6_recv(SimNode *node, SimIface *iface, SimPacket *p);
+
+SimIp6 *
+sim_ip6_install(SimNode *node)
+{
+  g_return_val_if_fail(node != NULL, NULL);
+  SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
+  if (ip)
+    return ip;
+  ip = g_new0(SimIp6, 1);
+  ip->node = node;
+  ip->net = sim_node_net(node);
+  ip->fib = sim_fib_new();
+  ip->nh = g_array_new(FALSE, FALSE, sizeof(Ip6NextHop));
+  ip->outs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  ip->addrs = g_array_new(FALSE, FALSE, sizeof(Ip6AddrEntry));
+  ip->icmp_rate = 1000.0;
+  ip->icmp_burst = 100;
+  ip->icmp_tokens = 100.0;
+  /* per-node salt so that ECMP choices do not polarise along a path */
+  uint64_t x = (uint64_t)sim_node_index(node) * UINT64_C(0x9e3779b97f4a7c15);
+  ip->hash_salt = (uint32_t)(x >> 32);
+  shared_of(ip->net);
+  sim_node_set_slot(node, SIM_NODE_SLOT_IP6, ip, ip6_free);
+  sim_node_set_recv(node, ip6_recv);
+  return ip;
+}
+
+SimIp6 *
+sim_ip6_of(const SimNode *node)
+{
+  return sim_node_slot(node, SIM_NODE_SLOT_IP6);
+}
+
+SimNode *
+sim_ip6_node(const SimIp6 *ip)
+{
+  return ip->node;
+}
+
+SimFib *
+sim_ip6_fib(const SimIp6 *ip)
+{
+  return ip->fib;
+}
+
+const SimIp6Stats *
+sim_ip6_stats(const SimIp6 *ip)
+{
+  return &ip->stats;
+}
+
+void
+sim_ip6_register_protocol(SimIp6 *ip, uint8_t next_header, SimIp6ProtoFunc fn, void *data)
+{
+  if (!ip->protos)
+    ip->protos = g_array_new(FALSE, FALSE, sizeof(Ip6Proto));
+  for (guint i = 0; i < ip->protos->len; i++) {
+    Ip6Proto *pr = &g_array_index(ip->protos, Ip6Proto, i);
+    if (pr->next_header == next_header) {
+      pr->fn = fn;
+      pr->data = data;
+      return;
+    }
+  }
+  Ip6Proto pr = { next_header, fn, data };
+  g_array_append_val(ip->protos, pr);
+}
+
+void
+sim_ip6_set_resolver(SimNet *net, SimIp6ResolveFunc fn, void *data)
+{
+  Ip6Shared *sh = shared_of(net);
+  sh->resolve = fn;
+  sh->resolve_data = data;
+}
+
+/* ---- addresses ---------------------------------------------------------------- */
+
+static uint32_t
+nh_add(SimIp6 *ip, uint32_t kind, SimIface *const *out, unsigned n)
+{
+  Ip6NextHop nh = { kind, n, ip->outs->len };
+  for (unsigned i = 0; i < n; i++) {
+    uint32_t idx = sim_iface_index(out[i]);
+    g_array_append_val(ip->outs, idx);
+  }
+  g_array_append_val(ip->nh, nh);
+  return ip->nh->len - 1;
+}
+
+gboolean
+sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr, unsigned prefix_len,
+                    GError **error)
+{
+  g_return_val_if_fail(ip != NULL && addr != NULL, FALSE);
+  char buf[SIM_IP6_ADDR_STRLEN];
+  if (prefix_len > 128 || sim_ip6_addr_is_multicast(addr) || sim_ip6_addr_is_unspecified(addr)) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "node %s: %s/%u is not a unicast address with a prefix length of 0..128",
+                sim_node_name(ip->node), sim_ip6_addr_format(addr, buf), prefix_len);
+    return FALSE;
+  }
+  if (iface && sim_iface_node(iface) != ip->node) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: interface of another node",
+                sim_node_name(ip->node));
+    return FALSE;
+  }
+  if (sim_fib_get(ip->fib, addr, 128) == NH_LOCAL) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: address %s assigned twice",
+                sim_node_name(ip->node), sim_ip6_addr_format(addr, buf));
+    return FALSE;
+  }
+  Ip6AddrEntry e = { *addr, iface ? (int32_t)sim_iface_index(iface) : -1, (uint8_t)prefix_len };
+  g_array_append_val(ip->addrs, e);
+  sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+  if (iface && prefix_len < 128) {
+    SimIp6Addr pfx = *addr;
+    sim_ip6_addr_mask(&pfx, prefix_len);
+    if (sim_fib_get(ip->fib, &pfx, prefix_len) == SIM_FIB_NONE)
+      sim_fib_insert(ip->fib, &pfx, prefix_len, nh_add(ip, NH_CONNECTED, &iface, 1));
+  }
+  sim_net_routes_changed(ip->net);
+  return TRUE;
+}
+
+const SimIp6Addr *
+sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface)
+{
+  int32_t idx = (int32_t)sim_iface_index(iface);
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (e->iface == idx && !sim_ip6_addr_is_link_local(&e->addr))
+      return &e->addr;
+  }
+  return NULL;
+}
+
+const SimIp6Addr *
+sim_ip6_primary_address(const SimIp6 *ip)
+{
+  const SimIp6Addr *first = NULL;
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (sim_ip6_addr_is_link_local(&e->addr))
+      continue;
+    if (e->iface < 0)
+      return &e->addr;
+    if (!first)
+      first = &e->addr;
+  }
+  return first;
+}
+
+gboolean
+sim_ip6_is_local(const SimIp6 *ip, const SimIp6Addr *a)
+{
+  return sim_fib_lookup(ip->fib, a, NULL) == NH_LOCAL;
+}
+
+/* ---- routes -------------------------------------------------------------------- */
+
+gboolean
+sim_ip6_route_add(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out, unsigned n_out,
+                  GError **error)
+{
+  g_return_val_if_fail(ip != NULL && prefix != NULL && out != NULL, FALSE);
+  char buf[SIM_IP6_PREFIX_STRLEN];
+  if (n_out == 0 || n_out > 64) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "node %s: route %s needs 1 to 64 next hops", sim_node_name(ip->node),
+                sim_ip6_prefix_format(prefix, buf));
+    return FALSE;
+  }
+  for (unsigned i = 0; i < n_out; i++) {
+    if (!out[i] || sim_iface_node(out[i]) != ip->node) {
+      g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                  "node %s: route %s through an interface of another node",
+                  sim_node_name(ip->node), sim_ip6_prefix_format(prefix, buf));
+      return FALSE;
+    }
+  }
+  uint32_t old = sim_fib_get(ip->fib, &prefix->addr, prefix->len);
+  if (old == NH_LOCAL) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "node %s: route %s would hide a local address", sim_node_name(ip->node),
+                sim_ip6_prefix_format(prefix, buf));
+    return FALSE;
+  }
+  sim_fib_insert(ip->fib, &prefix->addr, prefix->len, nh_add(ip, NH_ROUTE, out, n_out));
+  sim_net_routes_changed(ip->net);
+  return TRUE;
+}
+
+static inline uint32_t
+mix32(uint32_t h)
+{
+  h ^= h >> 16;
+  h *= 0x7feb352d;
+  h ^= h >> 15;
+  h *= 0x846ca68b;
+  h ^= h >> 16;
+  return h;
+}
+
+static inline SimIface *
+nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
+{
+  uint32_t k = 0;
+  if (nh->n > 1)
+    k = (uint32_t)(((uint64_t)mix32(hash ^ ip->hash_salt) * nh->n) >> 32);
+  uint32_t idx = g_array_index(ip->outs, uint32_t, nh->first + k);
+  return sim_node_iface(ip->node, idx);
+}
+
+/* FIB lookup with one lazy-resolution attempt. Returns the next-hop
+ * value (NH_LOCAL, an index, or SIM_FIB_NONE). */
+static uint32_t
+route_value(SimIp6 *ip, const SimIp6Addr *dst)
+{
+  uint32_t v = sim_fib_lookup(ip->fib, dst, NULL);
+  if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
+    Ip6Shared *sh = shared_of(ip->net);
+    if (sh->resolve) {
+      if (sh->resolve(ip, dst, sh->resolve_data))
+        v = sim_fib_lookup(ip->fib, dst, NULL);
+      else
+        sim_fib_insert(ip->fib, dst, 128, NH_UNREACHABLE);
+    }
+  }
+  return v == NH_UNREACHABLE ? SIM_FIB_NONE : v;
+}
+
+SimIface *
+sim_ip6_route_lookup(SimIp6 *ip, const SimIp6Addr *dst, uint32_t hash, gboolean *local)
+{
+  uint32_t v = route_value(ip, dst);
+  if (local)
+    *local = v == NH_LOCAL;
+  if (v == SIM_FIB_NONE || v == NH_LOCAL)
+    return NULL;
+  return nh_pick(ip, &g_array_index(ip->nh, Ip6NextHop, v), hash);
+}
+
+const SimIp6Addr *
+sim_ip6_select_source(SimIp6 *ip, const SimIp6Addr *dst)
+{
+  gboolean local = FALSE;
+  SimIface *out = sim_ip6_route_lookup(ip, dst, 0, &local);
+  if (local)
+    return dst;
+  const SimIp6Addr *a = out ? sim_ip6_iface_address(ip, out) : NULL;
+  return a ? a : sim_ip6_primary_address(ip);
+}
+
+/* Flow hash (RFC 6437 §3: the flow label with the addresses when set, else
+ * the addresses, next header and transport ports). */
+static uint32_t
+flow_hash(const SimPacket *p, const SimIp6Header *h)
+{
+  uint32_t x = 0;
+  for (int i = 0; i < 16; i += 4) {
+    x = mix32(x ^ ((uint32_t)h->src.b[i] << 24 | (uint32_t)h->src.b[i + 1] << 16 |
+                   (uint32_t)h->src.b[i + 2] << 8 | h->src.b[i + 3]));
+    x = mix32(x ^ ((uint32_t)h->dst.b[i] << 24 | (uint32_t)h->dst.b[i + 1] << 16 |
+                   (uint32_t)h->dst.b[i + 2] << 8 | h->dst.b[i + 3]));
+  }
+  if (h->flow_label)
+    return mix32(x ^ h->flow_label);
+  x = mix32(x ^ h->next_header);
+  if ((h->next_header == SIM_IPPROTO_UDP || h->next_header == SIM_IPPROTO_TCP) &&
+      sim_packet_real_length(p) >= SIM_IP6_HEADER_LEN + 4) {
+    const uint8_t *t = sim_packet_data(p) + SIM_IP6_HEADER_LEN;
+    x = mix32(x ^ ((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]));
+  }
+  return x;
+}
+
+/* ---- output ----------------------------------------------------------------------- */
+
+static void loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg);
+
+void
+sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr *dst,
+               uint8_t next_header, const SimIp6SendOpts *opts)
+{
+  SimNode *node = ip->node;
+  size_t upper = sim_packet_length(p);
+  if (upper > 0xffff) {
+    sim_node_drop(node, NULL, p, SIM_DROP_TOO_BIG); /* jumbograms are not supported */
+    return;
+  }
+  SimIp6Header h = {
+    .traffic_class = opts ? opts->traffic_class : 0,
+    .flow_label = opts ? opts->flow_label : 0,
+    .payload_length = (uint16_t)upper,
+    .next_header = next_header,
+    .hop_limit = opts && opts->hop_limit ? opts->hop_limit : SIM_IP6_DEFAULT_HOP_LIMIT,
+    .dst = *dst,
+  };
+  uint32_t v = route_value(ip, dst);
+  SimIface *out = NULL;
+  if (v == SIM_FIB_NONE) {
+    sim_node_drop(node, NULL, p, SIM_DROP_NO_ROUTE);
+    return;
+  }
+  if (v != NH_LOCAL) {
+    const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
+    if (nh->n > 1) {
+      /* the hash needs the header and ports: write them first */
+      static const SimIp6Addr unspecified;
+      h.src = src ? *src : unspecified;
+      uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+      sim_ip6_header_write(b, &h);
+      out = nh_pick(ip, nh, flow_hash(p, &h));
+      sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+    } else {
+      out = nh_pick(ip, nh, 0);
+    }
+  }
+  if (src) {
+    h.src = *src;
+  } else {
+    const SimIp6Addr *s = out ? sim_ip6_iface_address(ip, out) : dst;
+    if (!s)
+      s = sim_ip6_primary_address(ip);
+    if (!s) {
+      sim_node_drop(node, NULL, p, SIM_DROP_NO_ROUTE);
+      return;
+    }
+    h.src = *s;
+  }
+  uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+  sim_ip6_header_write(b, &h);
+  ip->stats.sent++;
+  if (!out) {
+    /* to ourselves: through a zero-delay event, never re-entrantly */
+    sim_schedule(sim_net_context(ip->net), 0, sim_node_entity(node), loopback_deliver, ip,
+                 SIM_ARG_PTR(p));
+    return;
+  }
+  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+    /* source fragmentation belongs to the IPv6-node module; refuse */
+    sim_node_drop(node, out, p, SIM_DROP_TOO_BIG);
+    return;
+  }
+  sim_iface_send(out, p);
+}
+
+/* ---- input ---------------------------------------------------------------------- */
+
+static void deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
+static void forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
+
+static void
+loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
+{
+  (void)ctx;
+  SimIp6 *ip = obj;
+  SimPacket *p = arg.ptr;
+  SimIp6Header h;
+  sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h);
+  ip->stats.rx++;
+  deliver(ip, NULL, p, &h);
+}
+
+static bool
+is_all_nodes(const SimIp6Addr *a)
+{
+  static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+  return memcmp(a->b, all_nodes, 16) == 0;
+}
+
+static void
+ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
+{
+  SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
+  ip->stats.rx++;
+  SimIp6Header h;
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+    sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
+    return;
+  }
+  size_t total = sim_packet_length(p);
+  size_t want = SIM_IP6_HEADER_LEN + (size_t)h.payload_length;
+  if (SIM_UNLIKELY(want != total)) {
+    if (want > total) {
+      sim_node_drop(node, iface, p, SIM_DROP_BAD_LENGTH);
+      return;
+    }
+    sim_packet_trim(p, total - want); /* link-layer padding */
+  }
+  if (SIM_UNLIKELY(sim_ip6_addr_is_multicast(&h.src))) {
+    sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
+    return;
+  }
+  uint32_t v = sim_fib_lookup(ip->fib, &h.dst, NULL);
+  if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
+    /* one of our addresses, or all-nodes ff02::1 */
+    deliver(ip, iface, p, &h);
+    return;
+  }
+  if (SIM_UNLIKELY(!sim_node_is_forwarding(node))) {
+    sim_node_drop(node, iface, p, SIM_DROP_NOT_FORWARDING);
+    return;
+  }
+  if (SIM_UNLIKELY(sim_ip6_addr_is_multicast(&h.dst))) {
+    sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE); /* no multicast routing */
+    return;
+  }
+  forward(ip, iface, p, &h);
+}
+
+static void
+forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
+{
+  SimNode *node = ip->node;
+  if (SIM_UNLIKELY(h->hop_limit <= 1)) {
+    /* RFC 8200 §3 / RFC 4443 §3.3: Time Exceeded, code 0 */
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
+    sim_node_drop(node, iface, p, SIM_DROP_HOP_LIMIT);
+    return;
+  }
+  uint32_t v = route_value(ip, &h->dst);
+  if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
+    /* RFC 4443 §3.1: no route to destination, code 0 */
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
+    sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE);
+    return;
+  }
+  const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
+  SimIface *out = nh_pick(ip, nh, nh->n > 1 ? flow_hash(p, h) : 0);
+  if (nh->kind == NH_CONNECTED) {
+    /* on-link destination: the peer must own it (the neighbour table of a
+     * point-to-point link is its peer's addresses) */
+    SimIp6 *peer = sim_ip6_of(sim_iface_node(sim_iface_peer(out)));
+    if (!peer || !sim_ip6_is_local(peer, &h->dst)) {
+      sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 3, 0);
+      sim_node_drop(node, iface, p, SIM_DROP_ADDRESS_UNREACHABLE);
+      return;
+    }
+  }
+  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+    /* RFC 8200 §5 / RFC 4443 §3.2: Packet Too Big with the next-hop MTU */
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_PACKET_TOO_BIG, 0, sim_iface_mtu(out));
+    sim_node_drop(node, iface, p, SIM_DROP_TOO_BIG);
+    return;
+  }
+  uint8_t *b = sim_packet_data_writable(p);
+  b[7] = (uint8_t)(h->hop_limit - 1);
+  ip->stats.forwarded++;
+  sim_iface_send(out, p);
+}
+
+static void
+deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
+{
+  SimNode *node = ip->node;
+  ip->stats.delivered++;
+  switch (h->next_header) {
+  case SIM_IPPROTO_ICMPV6:
+    sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+    sim__icmp6_input(ip, iface, p, h);
+    return;
+  case SIM_IPPROTO_UDP:
+    if (ip->udp) {
+      sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+      sim__udp_input(ip, iface, p, h);
+      return;
+    }
+    break;
+  case SIM_IPPROTO_NONE:
+    sim_net_packet_delivered(ip->net, p);
+    return;
+  default:
+    break;
+  }
+  if (ip->protos) {
+    for (guint i = 0; i < ip->protos->len; i++) {
+      Ip6Proto *pr = &g_array_index(ip->protos, Ip6Proto, i);
+      if (pr->next_header == h->next_header) {
+        sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+        pr->fn(ip, iface, p, h, pr->data);
+        return;
+      }
+    }
+  }
+  if (h->next_header == SIM_IPPROTO_UDP) {
+    /* no UDP socket layer on this node: no port can be reached */
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 4, 0);
+    sim_node_drop(node, iface, p, SIM_DROP_PORT_UNREACHABLE);
+    return;
+  }
+  /* RFC 8200 §4 / RFC 4443 §3.4: unrecognised Next Header, code 1, the
+   * pointer names the Next Header field of the fixed header (offset 6) */
+  sim_icmp6_error(ip, iface, p, SIM_ICMP6_PARAM_PROBLEM, 1, 6);
+  sim_node_drop(node, iface, p, SIM_DROP_UNKNOWN_NEXT_HEADER);
+}

@@ -1,0 +1,187 @@
+/* ip6.h - the IPv6 layer of a node (RFC 8200), with ICMPv6 (RFC 4443) and
+ * UDP (RFC 768).
+ *
+ * sim_ip6_install() gives a node an IPv6 stack: addresses, a forwarding
+ * table (longest-prefix match, SimFib), input validation, forwarding with
+ * hop-limit decrement, local delivery to upper-layer protocols, and the
+ * ICMPv6 errors the RFCs ask for. Headers are real bytes in network order.
+ */
+#ifndef IPESIM_IP6_H
+#define IPESIM_IP6_H
+
+#include "fib.h"
+#include "ip6addr.h"
+#include "net.h"
+
+G_BEGIN_DECLS
+
+#define SIM_IP6_HEADER_LEN 40
+#define SIM_IP6_MIN_MTU 1280
+#define SIM_IP6_DEFAULT_HOP_LIMIT 64
+
+enum {
+  SIM_IPPROTO_HOPOPTS = 0,
+  SIM_IPPROTO_TCP = 6,
+  SIM_IPPROTO_UDP = 17,
+  SIM_IPPROTO_ROUTING = 43,
+  SIM_IPPROTO_FRAGMENT = 44,
+  SIM_IPPROTO_ICMPV6 = 58,
+  SIM_IPPROTO_NONE = 59,
+  SIM_IPPROTO_DSTOPTS = 60,
+};
+
+/* The fixed header, parsed. */
+typedef struct {
+  uint8_t traffic_class;
+  uint32_t flow_label; /* 20 bits */
+  uint16_t payload_length;
+  uint8_t next_header;
+  uint8_t hop_limit;
+  SimIp6Addr src;
+  SimIp6Addr dst;
+} SimIp6Header;
+
+/* Writes @h into 40 bytes at @b. */
+SIM_API void sim_ip6_header_write(uint8_t *b, const SimIp6Header *h);
+/* Parses 40 bytes at @b (no validation beyond the version). */
+SIM_API gboolean sim_ip6_header_read(const uint8_t *b, size_t len, SimIp6Header *h);
+
+/* The 16-bit one's complement sum of the RFC 8200 §8.1 pseudo-header. */
+SIM_API uint32_t sim_ip6_pseudo_sum(const SimIp6Addr *src, const SimIp6Addr *dst, uint32_t length,
+                                    uint8_t next_header);
+/* Adds bytes to a one's complement sum (odd lengths padded with zero). */
+SIM_API uint32_t sim_inet_sum(uint32_t sum, const uint8_t *data, size_t len);
+/* Folds a sum to the 16-bit checksum field value. */
+SIM_API uint16_t sim_inet_fold(uint32_t sum);
+/* Checksum of an upper-layer message at the front of @p (real bytes and
+ * virtual payload read as zeros), with the pseudo-header. */
+SIM_API uint16_t sim_ip6_upper_checksum(const SimPacket *p, const SimIp6Addr *src,
+                                        const SimIp6Addr *dst, uint8_t next_header);
+
+typedef struct _SimIp6 SimIp6;
+
+/* Installs the IPv6 stack on @node (once). */
+SIM_API SimIp6 *sim_ip6_install(SimNode *node);
+/* The node's stack, or NULL. */
+SIM_API SimIp6 *sim_ip6_of(const SimNode *node);
+SIM_API SimNode *sim_ip6_node(const SimIp6 *ip);
+SIM_API SimFib *sim_ip6_fib(const SimIp6 *ip);
+
+/**
+ * sim_ip6_add_address:
+ * @iface: (nullable): the interface, or NULL for a loopback address
+ * @prefix_len: on-link prefix length (e.g. 64, 127; 128 for a loopback)
+ * Adds @addr to the node: a local /128 entry in the FIB and, for an
+ * interface address with @prefix_len < 128, a connected route for the
+ * on-link prefix through @iface.
+ */
+SIM_API gboolean sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr,
+                                     unsigned prefix_len, GError **error);
+/* The first global address of @iface, or NULL. */
+SIM_API const SimIp6Addr *sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface);
+/* The node's primary address: its first loopback address, else the first
+ * interface address, or NULL. */
+SIM_API const SimIp6Addr *sim_ip6_primary_address(const SimIp6 *ip);
+/* TRUE if @a is one of the node's unicast addresses. */
+SIM_API gboolean sim_ip6_is_local(const SimIp6 *ip, const SimIp6Addr *a);
+
+/**
+ * sim_ip6_route_add:
+ * Routes @prefix through the interfaces @out (1 = a plain route, more =
+ * equal-cost multipath chosen per flow by a hash of addresses, flow label
+ * and ports), replacing an existing route for the same prefix.
+ */
+SIM_API gboolean sim_ip6_route_add(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out,
+                                   unsigned n_out, GError **error);
+
+/* Lazy routes: called on a FIB miss for a packet to @dst; may install a
+ * route with sim_ip6_route_add() and return TRUE, or FALSE for "no
+ * route". One resolver per network. */
+typedef gboolean (*SimIp6ResolveFunc)(SimIp6 *ip, const SimIp6Addr *dst, void *data);
+SIM_API void sim_ip6_set_resolver(SimNet *net, SimIp6ResolveFunc fn, void *data);
+
+/**
+ * sim_ip6_route_lookup:
+ * The egress interface for a packet to @dst with flow hash @hash (only
+ * used for multipath), after lazy resolution. NULL: no route; *local set
+ * to TRUE when @dst is a local address.
+ */
+SIM_API SimIface *sim_ip6_route_lookup(SimIp6 *ip, const SimIp6Addr *dst, uint32_t hash,
+                                       gboolean *local);
+
+/* Options of sim_ip6_output(). */
+typedef struct {
+  uint8_t hop_limit; /* 0 = default (64) */
+  uint8_t traffic_class;
+  uint32_t flow_label;
+} SimIp6SendOpts;
+
+/**
+ * sim_ip6_output:
+ * Sends an upper-layer message (at the front of @p) from this node: pushes
+ * the IPv6 header (@src NULL = chosen from the egress interface), routes
+ * and transmits, or drops with the reason (no_route, too_big: this stack
+ * does not fragment).
+ */
+SIM_API void sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr *dst,
+                            uint8_t next_header, const SimIp6SendOpts *opts);
+
+/* Source address for packets to @dst: the egress interface's address,
+ * else the primary address. NULL if none. */
+SIM_API const SimIp6Addr *sim_ip6_select_source(SimIp6 *ip, const SimIp6Addr *dst);
+
+/* Upper-layer protocol handler: @p starts at the upper-layer header; @h is
+ * the IPv6 header it arrived with. The handler owns @p. */
+typedef void (*SimIp6ProtoFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
+                                void *data);
+SIM_API void sim_ip6_register_protocol(SimIp6 *ip, uint8_t next_header, SimIp6ProtoFunc fn,
+                                       void *data);
+
+/* ---- ICMPv6 (RFC 4443) ----------------------------------------------------- */
+
+enum {
+  SIM_ICMP6_DST_UNREACH = 1,
+  SIM_ICMP6_PACKET_TOO_BIG = 2,
+  SIM_ICMP6_TIME_EXCEEDED = 3,
+  SIM_ICMP6_PARAM_PROBLEM = 4,
+  SIM_ICMP6_ECHO_REQUEST = 128,
+  SIM_ICMP6_ECHO_REPLY = 129,
+};
+
+/**
+ * sim_icmp6_error:
+ * Answers the invoking packet @p (an IPv6 packet with its header at the
+ * front, received on @iface, nullable) with an ICMPv6 error, unless
+ * RFC 4443 §2.4 (e) forbids it (the invoking packet is an ICMPv6 error,
+ * or was sent to a multicast address - except Packet Too Big and Parameter
+ * Problem code 2 - or has an unspecified or multicast source) or the §2.4
+ * (f) token bucket is empty. Does not take @p.
+ * Returns: TRUE if an error was sent.
+ */
+SIM_API gboolean sim_icmp6_error(SimIp6 *ip, SimIface *iface, const SimPacket *p, uint8_t type,
+                                 uint8_t code, uint32_t param);
+
+/* RFC 4443 §2.4 (f): error messages allowed per second and burst. Default
+ * 1000/s, burst 100 (per node). */
+SIM_API void sim_icmp6_set_rate_limit(SimIp6 *ip, double per_second, uint32_t burst);
+
+/* Echo: a reply arrives with its identifier, sequence and the time the
+ * request was sent (carried in the echo payload). */
+typedef void (*SimIcmp6EchoFunc)(SimIp6 *ip, const SimIp6Addr *from, uint16_t id, uint16_t seq,
+                                 SimTime sent, void *data);
+SIM_API void sim_icmp6_set_echo_handler(SimIp6 *ip, SimIcmp6EchoFunc fn, void *data);
+/* Sends an echo request of @size bytes of data (>= 8: the send time is
+ * carried in the first 8). */
+SIM_API void sim_icmp6_echo_request(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint16_t seq,
+                                    size_t size);
+
+/* Per-node IPv6/ICMPv6 counters. */
+typedef struct {
+  uint64_t rx, delivered, forwarded, sent;
+  uint64_t icmp_errors_sent, icmp_errors_suppressed, icmp_rx;
+} SimIp6Stats;
+SIM_API const SimIp6Stats *sim_ip6_stats(const SimIp6 *ip);
+
+G_END_DECLS
+
+#endif /* IPESIM_IP6_H */

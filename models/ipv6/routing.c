@@ -1,0 +1,481 @@
+/* routing.c - the addressing plan and lazy shortest-path routing.
+ *
+ * Topology snapshot: adjacency in CSR form (node -> (neighbour, local
+ * interface, metric)), an address -> owner map for every assigned address,
+ * and an on-link prefix -> (node, interface) map for addresses nobody owns
+ * (a packet to one reaches that link, where the router answers Address
+ * Unreachable).
+ *
+ * Shortest-path trees are computed towards a destination (Dijkstra from
+ * it over reversed, here symmetric, links; hosts are never expanded, so no
+ * path transits a host) and kept in a small LRU cache bounded in bytes.
+ * A tree is a distance array; next hops are read off it when a route is
+ * installed: every neighbour w with dist[w] + metric = dist[n].
+ *
+ * Reachability for set-up warnings uses union-find over router-router
+ * links: a host reaches what its routers reach.
+ */
+#define G_LOG_DOMAIN "ipesim-ipv6"
+#include "config.h"
+
+#include "ip6-private.h"
+#include "routing.h"
+
+#include <string.h>
+
+#define DIST_INF UINT64_MAX
+
+/* ---- addressing plan ---------------------------------------------------------- */
+
+void
+sim_addr_plan_init(SimAddrPlan *plan)
+{
+  memset(plan, 0, sizeof *plan);
+  sim_ip6_prefix_parse("2001:db8::/32", &plan->base, FALSE, NULL);
+  plan->link_len = 64;
+  plan->loopbacks = TRUE;
+}
+
+/* base | (field << (64 - ...)): the 32-bit field right after a /32 base,
+ * aligned so that the prefix ends at bit 64 for any base length <= 32. */
+static SimIp6Addr
+plan_prefix(const SimAddrPlan *plan, uint64_t field)
+{
+  uint64_t hi = sim_ip6_addr_hi(&plan->base.addr) | field;
+  return sim_ip6_addr_from_halves(hi, 0);
+}
+
+static uint64_t
+plan_field_bits(const SimAddrPlan *plan)
+{
+  return 64 - plan->base.len;
+}
+
+SimIp6Addr
+sim_addr_plan_node_address(const SimAddrPlan *plan, uint32_t index)
+{
+  SimIp6Addr a = plan_prefix(plan, (uint64_t)index + 1);
+  a.b[15] = 1;
+  return a;
+}
+
+gboolean
+sim_addr_plan_apply(SimNet *net, const SimAddrPlan *plan, GError **error)
+{
+  char buf[SIM_IP6_PREFIX_STRLEN];
+  uint64_t bits = plan_field_bits(plan);
+  if (plan->base.len > 32 || (plan->link_len != 64 && plan->link_len != 127)) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "addressing: base %s must be /32 or shorter and link prefixes /64 or /127",
+                sim_ip6_prefix_format(&plan->base, buf));
+    return FALSE;
+  }
+  /* half of the field for nodes, half for links */
+  uint64_t half = (uint64_t)1 << (bits - 1);
+  if (sim_net_n_nodes(net) >= half || sim_net_n_links(net) >= half) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "addressing: base %s is too small for %u nodes and %u links",
+                sim_ip6_prefix_format(&plan->base, buf), sim_net_n_nodes(net),
+                sim_net_n_links(net));
+    return FALSE;
+  }
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    SimIp6 *ip = sim_ip6_install(n);
+    if (plan->loopbacks && ip->addrs->len == 0) {
+      SimIp6Addr a = sim_addr_plan_node_address(plan, i);
+      if (!sim_ip6_add_address(ip, NULL, &a, 128, error))
+        return FALSE;
+    }
+  }
+  for (uint32_t j = 0; j < sim_net_n_links(net); j++) {
+    SimLink *l = sim_net_link(net, j);
+    for (unsigned e = 0; e < 2; e++) {
+      SimIface *ifc = sim_link_end(l, e);
+      SimIp6 *ip = sim_ip6_of(sim_iface_node(ifc));
+      if (sim_ip6_iface_address(ip, ifc))
+        continue;
+      SimIp6Addr a = plan_prefix(plan, half | ((uint64_t)j + 1));
+      a.b[15] = (uint8_t)(plan->link_len == 127 ? e : e + 1);
+      if (!sim_ip6_add_address(ip, ifc, &a, plan->link_len, error))
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* ---- routing ---------------------------------------------------------------------- */
+
+typedef struct {
+  uint32_t nbr;
+  uint32_t iface; /* at the node owning the entry */
+  uint32_t metric;
+} Adj;
+
+typedef struct {
+  uint32_t dest; /* UINT32_MAX: empty slot */
+  uint64_t last_use;
+  uint64_t *dist;
+} Tree;
+
+typedef struct {
+  uint32_t node;
+  uint32_t iface;
+} OnLink;
+
+struct _SimRouting {
+  SimNet *net;
+  SimRoutingConfig cfg;
+  uint32_t n;
+  uint32_t *adj_start; /* n + 1 */
+  Adj *adj;
+  bool *forwarding;
+  GHashTable *owner;  /* SimIp6Addr* -> node index + 1 */
+  SimIp6Addr *owner_keys;
+  GHashTable *onlink; /* masked prefix (SimIp6Addr*, length in b[15]?) -> OnLink */
+  GArray *onlink_lens; /* distinct prefix lengths, longest first */
+  OnLink *onlink_vals;
+  SimIp6Addr *onlink_keys;
+  uint32_t *uf; /* union-find parent */
+  Tree *trees;
+  uint32_t n_trees;
+  uint64_t use_clock;
+  uint64_t trees_computed;
+  uint64_t routes_installed;
+  /* Dijkstra scratch */
+  uint64_t *heap_key;
+  uint32_t *heap_node;
+};
+
+static guint
+addr_hash(gconstpointer p)
+{
+  const SimIp6Addr *a = p;
+  uint64_t h = sim_ip6_addr_hi(a) * UINT64_C(0x9e3779b97f4a7c15) ^ sim_ip6_addr_lo(a);
+  h ^= h >> 29;
+  h *= UINT64_C(0xbf58476d1ce4e5b9);
+  return (guint)(h ^ (h >> 32));
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+  return memcmp(a, b, 16) == 0;
+}
+
+static void
+routing_free(void *data)
+{
+  SimRouting *r = data;
+  g_free(r->adj_start);
+  g_free(r->adj);
+  g_free(r->forwarding);
+  g_hash_table_unref(r->owner);
+  g_free(r->owner_keys);
+  g_hash_table_unref(r->onlink);
+  g_array_unref(r->onlink_lens);
+  g_free(r->onlink_vals);
+  g_free(r->onlink_keys);
+  g_free(r->uf);
+  for (uint32_t i = 0; i < r->n_trees; i++)
+    g_free(r->trees[i].dist);
+  g_free(r->trees);
+  g_free(r->heap_key);
+  g_free(r->heap_node);
+  g_free(r);
+}
+
+static uint32_t
+uf_find(uint32_t *uf, uint32_t x)
+{
+  while (uf[x] != x) {
+    uf[x] = uf[uf[x]];
+    x = uf[x];
+  }
+  return x;
+}
+
+static gboolean resolve(SimIp6 *ip, const SimIp6Addr *dst, void *data);
+
+SimRouting *
+sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_metric,
+                GError **error)
+{
+  g_return_val_if_fail(net != NULL && cfg != NULL, NULL);
+  (void)error;
+  SimRouting *r = g_new0(SimRouting, 1);
+  r->net = net;
+  r->cfg = *cfg;
+  uint32_t n = r->n = sim_net_n_nodes(net);
+  uint32_t m = sim_net_n_links(net);
+  r->forwarding = g_new0(bool, n);
+  r->adj_start = g_new0(uint32_t, n + 1);
+  r->adj = g_new(Adj, 2 * (size_t)m);
+  r->uf = g_new(uint32_t, n);
+  for (uint32_t i = 0; i < n; i++) {
+    SimNode *node = sim_net_node(net, i);
+    r->forwarding[i] = sim_node_is_forwarding(node);
+    r->uf[i] = i;
+    r->adj_start[i + 1] = r->adj_start[i] + sim_node_n_ifaces(node);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    SimNode *node = sim_net_node(net, i);
+    for (uint32_t k = 0; k < sim_node_n_ifaces(node); k++) {
+      SimIface *ifc = sim_node_iface(node, k);
+      SimLink *l = sim_iface_link(ifc);
+      uint32_t metric = 1;
+      if (cfg->metric == SIM_METRIC_DELAY) {
+        SimTime d = sim_link_config(l)->delay / SIM_NS(1);
+        metric = d < 1 ? 1 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+      } else if (link_metric) {
+        metric = link_metric[sim_link_index(l)];
+      }
+      uint32_t nbr = sim_node_index(sim_iface_node(sim_iface_peer(ifc)));
+      r->adj[r->adj_start[i] + k] = (Adj){ nbr, k, metric ? metric : 1 };
+      if (r->forwarding[i] && r->forwarding[nbr])
+        r->uf[uf_find(r->uf, i)] = uf_find(r->uf, nbr);
+    }
+  }
+  /* address owners and on-link prefixes */
+  size_t n_addr = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    SimIp6 *ip = sim_ip6_of(sim_net_node(net, i));
+    if (ip)
+      n_addr += ip->addrs->len;
+  }
+  r->owner = g_hash_table_new(addr_hash, addr_equal);
+  r->owner_keys = g_new(SimIp6Addr, n_addr ? n_addr : 1);
+  r->onlink = g_hash_table_new(addr_hash, addr_equal);
+  r->onlink_keys = g_new(SimIp6Addr, n_addr ? n_addr : 1);
+  r->onlink_vals = g_new(OnLink, n_addr ? n_addr : 1);
+  r->onlink_lens = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+  size_t k_own = 0, k_on = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    SimIp6 *ip = sim_ip6_of(sim_net_node(net, i));
+    if (!ip)
+      continue;
+    for (guint a = 0; a < ip->addrs->len; a++) {
+      const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, a);
+      r->owner_keys[k_own] = e->addr;
+      g_hash_table_insert(r->owner, &r->owner_keys[k_own++], GUINT_TO_POINTER(i + 1));
+      if (e->iface >= 0 && e->prefix_len < 128) {
+        /* key: the masked prefix with its length folded into the host part
+         * (lengths are <= 127 here, the host bits are zero after masking) */
+        SimIp6Addr key = e->addr;
+        sim_ip6_addr_mask(&key, e->prefix_len);
+        key.b[15] ^= (uint8_t)(e->prefix_len + 1);
+        if (!g_hash_table_contains(r->onlink, &key)) {
+          r->onlink_keys[k_on] = key;
+          r->onlink_vals[k_on] = (OnLink){ i, (uint32_t)e->iface };
+          g_hash_table_insert(r->onlink, &r->onlink_keys[k_on], &r->onlink_vals[k_on]);
+          k_on++;
+          bool seen = false;
+          for (guint q = 0; q < r->onlink_lens->len; q++)
+            seen |= g_array_index(r->onlink_lens, uint8_t, q) == e->prefix_len;
+          if (!seen)
+            g_array_append_val(r->onlink_lens, e->prefix_len);
+        }
+      }
+    }
+  }
+  /* tree cache */
+  size_t budget = cfg->cache_bytes ? cfg->cache_bytes : (size_t)256 << 20;
+  size_t per = (size_t)(n ? n : 1) * sizeof(uint64_t);
+  r->n_trees = (uint32_t)CLAMP(budget / per, 2, 4096);
+  r->trees = g_new0(Tree, r->n_trees);
+  for (uint32_t i = 0; i < r->n_trees; i++)
+    r->trees[i].dest = UINT32_MAX;
+  r->heap_key = g_new(uint64_t, 2 * (size_t)m + n + 1);
+  r->heap_node = g_new(uint32_t, 2 * (size_t)m + n + 1);
+  sim_net_set_slot(net, SIM_NET_SLOT_ROUTING, r, routing_free);
+  sim_ip6_set_resolver(net, resolve, r);
+  return r;
+}
+
+/* Binary heap with lazy deletion (entries may be stale). */
+static void
+heap_push(SimRouting *r, size_t *len, uint64_t key, uint32_t node)
+{
+  size_t j = (*len)++;
+  while (j > 0) {
+    size_t p = (j - 1) / 2;
+    if (r->heap_key[p] <= key)
+      break;
+    r->heap_key[j] = r->heap_key[p];
+    r->heap_node[j] = r->heap_node[p];
+    j = p;
+  }
+  r->heap_key[j] = key;
+  r->heap_node[j] = node;
+}
+
+static uint32_t
+heap_pop(SimRouting *r, size_t *len, uint64_t *key)
+{
+  uint32_t top = r->heap_node[0];
+  *key = r->heap_key[0];
+  size_t n = --(*len);
+  uint64_t k = r->heap_key[n];
+  uint32_t v = r->heap_node[n];
+  size_t j = 0;
+  for (;;) {
+    size_t c = 2 * j + 1;
+    if (c >= n)
+      break;
+    if (c + 1 < n && r->heap_key[c + 1] < r->heap_key[c])
+      c++;
+    if (r->heap_key[c] >= k)
+      break;
+    r->heap_key[j] = r->heap_key[c];
+    r->heap_node[j] = r->heap_node[c];
+    j = c;
+  }
+  r->heap_key[j] = k;
+  r->heap_node[j] = v;
+  return top;
+}
+
+static void
+compute_tree(SimRouting *r, uint32_t dest, uint64_t *dist)
+{
+  for (uint32_t i = 0; i < r->n; i++)
+    dist[i] = DIST_INF;
+  size_t len = 0;
+  dist[dest] = 0;
+  heap_push(r, &len, 0, dest);
+  while (len) {
+    uint64_t d;
+    uint32_t u = heap_pop(r, &len, &d);
+    if (d != dist[u])
+      continue;
+    if (u != dest && !r->forwarding[u])
+      continue; /* no transit through hosts */
+    for (uint32_t e = r->adj_start[u]; e < r->adj_start[u + 1]; e++) {
+      const Adj *a = &r->adj[e];
+      uint64_t nd = d + a->metric;
+      if (nd < dist[a->nbr]) {
+        dist[a->nbr] = nd;
+        heap_push(r, &len, nd, a->nbr);
+      }
+    }
+  }
+  r->trees_computed++;
+}
+
+static const uint64_t *
+tree_for(SimRouting *r, uint32_t dest)
+{
+  Tree *victim = &r->trees[0];
+  for (uint32_t i = 0; i < r->n_trees; i++) {
+    Tree *t = &r->trees[i];
+    if (t->dest == dest) {
+      t->last_use = ++r->use_clock;
+      return t->dist;
+    }
+    if (t->last_use < victim->last_use)
+      victim = t;
+  }
+  if (!victim->dist)
+    victim->dist = g_new(uint64_t, r->n ? r->n : 1);
+  compute_tree(r, dest, victim->dist);
+  victim->dest = dest;
+  victim->last_use = ++r->use_clock;
+  return victim->dist;
+}
+
+/* Installs at @ip a route for @prefix towards node @dest. */
+static gboolean
+install(SimRouting *r, SimIp6 *ip, const SimIp6Prefix *prefix, uint32_t dest)
+{
+  uint32_t n = sim_node_index(ip->node);
+  const uint64_t *dist = tree_for(r, dest);
+  if (dist[n] == DIST_INF || n == dest)
+    return FALSE;
+  SimIface *outs[64];
+  unsigned k = 0;
+  for (uint32_t e = r->adj_start[n]; e < r->adj_start[n + 1] && k < 64; e++) {
+    const Adj *a = &r->adj[e];
+    if (dist[a->nbr] == DIST_INF || dist[a->nbr] + a->metric != dist[n])
+      continue;
+    if (a->nbr != dest && !r->forwarding[a->nbr])
+      continue;
+    outs[k++] = sim_node_iface(ip->node, a->iface);
+    if (!r->cfg.ecmp)
+      break;
+  }
+  if (k == 0)
+    return FALSE;
+  if (!sim_ip6_route_add(ip, prefix, outs, k, NULL))
+    return FALSE;
+  r->routes_installed++;
+  return TRUE;
+}
+
+static gboolean
+resolve(SimIp6 *ip, const SimIp6Addr *dst, void *data)
+{
+  SimRouting *r = data;
+  gpointer v = g_hash_table_lookup(r->owner, dst);
+  if (v) {
+    SimIp6Prefix p = { *dst, 128 };
+    return install(r, ip, &p, GPOINTER_TO_UINT(v) - 1);
+  }
+  /* nobody owns it: route towards the link whose prefix holds it */
+  for (guint q = 0; q < r->onlink_lens->len; q++) {
+    uint8_t len = g_array_index(r->onlink_lens, uint8_t, q);
+    SimIp6Addr key = *dst;
+    sim_ip6_addr_mask(&key, len);
+    SimIp6Prefix p = { key, len };
+    key.b[15] ^= (uint8_t)(len + 1);
+    const OnLink *ol = g_hash_table_lookup(r->onlink, &key);
+    if (ol)
+      return install(r, ip, &p, ol->node);
+  }
+  return FALSE;
+}
+
+/* Components a node belongs to: a router its own, a host its routers'.
+ * Returns how many were written (at most @max). */
+static unsigned
+components(SimRouting *r, uint32_t x, uint32_t *out, unsigned max)
+{
+  if (r->forwarding[x]) {
+    out[0] = uf_find(r->uf, x);
+    return 1;
+  }
+  unsigned k = 0;
+  for (uint32_t e = r->adj_start[x]; e < r->adj_start[x + 1] && k < max; e++)
+    if (r->forwarding[r->adj[e].nbr])
+      out[k++] = uf_find(r->uf, r->adj[e].nbr);
+  return k;
+}
+
+gboolean
+sim_routing_reachable(SimRouting *r, const SimNode *src, const SimNode *dst)
+{
+  uint32_t s = sim_node_index(src), d = sim_node_index(dst);
+  if (s == d)
+    return TRUE;
+  for (uint32_t e = r->adj_start[s]; e < r->adj_start[s + 1]; e++)
+    if (r->adj[e].nbr == d)
+      return TRUE; /* neighbours */
+  uint32_t cs[16], cd[16];
+  unsigned ns = components(r, s, cs, 16), nd = components(r, d, cd, 16);
+  for (unsigned i = 0; i < ns; i++)
+    for (unsigned j = 0; j < nd; j++)
+      if (cs[i] == cd[j])
+        return TRUE;
+  return FALSE;
+}
+
+uint64_t
+sim_routing_trees_computed(const SimRouting *r)
+{
+  return r->trees_computed;
+}
+
+uint64_t
+sim_routing_routes_installed(const SimRouting *r)
+{
+  return r->routes_installed;
+}

@@ -1,0 +1,555 @@
+/* link.c - full-duplex point-to-point links and their interfaces.
+ *
+ * Each direction of a link is driven by the sending interface:
+ *  - a packet starts on the wire at once when the line is idle and the
+ *    queue empty, else it waits in the interface's qdisc;
+ *  - serialisation lasts ceil(frame bits * 1e12 / rate) ps, frame = packet
+ *    + framing overhead; the packet then propagates for the link delay;
+ *  - one event per packet marks its arrival at the peer. A transmit-
+ *    complete event exists only while packets wait in the queue, so an
+ *    idle path costs one event per hop.
+ * Packets on the wire sit in a per-direction FIFO (arrivals keep send
+ * order: same delay, sequential serialisation), so the arrival event only
+ * names the direction and the link epoch. Taking the link down bumps the
+ * epoch, drops what is on the wire and in the queues (link_down); stale
+ * arrival events then find a newer epoch and do nothing.
+ *
+ * Loss is decided when the packet starts on the wire, from the sending
+ * interface's random stream (Bernoulli, or Gilbert-Elliott with a state
+ * per direction), and executed at arrival, so a lost packet still occupies
+ * the line and counts as in flight until then.
+ */
+#define G_LOG_DOMAIN "ipesim-net"
+#include "config.h"
+
+#include "net-private.h"
+
+#include <string.h>
+
+#define WIRE_LOST 1u
+
+static const char *const framing_names[SIM_FRAMING_N] = {
+  [SIM_FRAMING_NONE] = "none",
+  [SIM_FRAMING_PPP] = "ppp",
+  [SIM_FRAMING_ETHERNET] = "ethernet",
+};
+
+const char *
+sim_framing_name(SimFraming f)
+{
+  g_return_val_if_fail(f < SIM_FRAMING_N, NULL);
+  return framing_names[f];
+}
+
+int
+sim_framing_from_name(const char *name)
+{
+  for (int f = 0; f < SIM_FRAMING_N; f++)
+    if (g_strcmp0(name, framing_names[f]) == 0)
+      return f;
+  return -1;
+}
+
+uint32_t
+sim_framing_overhead(SimFraming f)
+{
+  switch (f) {
+  case SIM_FRAMING_PPP:
+    return 2;
+  case SIM_FRAMING_ETHERNET:
+    return 14 + 4 + 8 + 12; /* header, FCS, preamble + SFD, inter-frame gap */
+  default:
+    return 0;
+  }
+}
+
+SimPcapLinkType
+sim_framing_pcap_linktype(SimFraming f)
+{
+  /* PPP's two bytes carry nothing an analysis needs: PPP links are
+   * captured as raw IPv6, which every tool reads. */
+  return f == SIM_FRAMING_ETHERNET ? SIM_PCAP_LINK_ETHERNET : SIM_PCAP_LINK_IPV6;
+}
+
+void
+sim_link_config_init(SimLinkConfig *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->rate_bps = UINT64_C(10000000000);
+  cfg->delay = SIM_US(10);
+  cfg->mtu = 1500;
+  cfg->framing = SIM_FRAMING_PPP;
+  cfg->queue_packets = 1000;
+}
+
+static gboolean
+check_prob(double p, const char *what, const char *name, GError **error)
+{
+  if (p >= 0 && p <= 1)
+    return TRUE;
+  g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+              "link %s: %s = %g: expected a probability between 0 and 1", name, what, p);
+  return FALSE;
+}
+
+static gboolean
+config_valid(const SimLinkConfig *cfg, const char *name, GError **error)
+{
+  if (cfg->rate_bps == 0) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: rate must be positive", name);
+    return FALSE;
+  }
+  if (cfg->delay <= 0) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: delay must be positive (nodes interact only through links with "
+                "positive delay)",
+                name);
+    return FALSE;
+  }
+  if (cfg->mtu < 1280) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: MTU %u is below IPv6's minimum of 1280 (RFC 8200 §5)", name, cfg->mtu);
+    return FALSE;
+  }
+  if (cfg->framing >= SIM_FRAMING_N) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID, "link %s: unknown framing", name);
+    return FALSE;
+  }
+  if (cfg->queue_packets == 0 && cfg->queue_bytes == 0) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: the queue needs a packet or byte limit", name);
+    return FALSE;
+  }
+  return check_prob(cfg->loss, "loss", name, error) && check_prob(cfg->ge_p, "ge_p", name, error) &&
+         check_prob(cfg->ge_r, "ge_r", name, error) &&
+         check_prob(cfg->ge_loss_bad, "ge_loss_bad", name, error) &&
+         check_prob(cfg->ge_loss_good, "ge_loss_good", name, error);
+}
+
+static SimIface *
+iface_new(SimLink *link, SimNode *node, unsigned end)
+{
+  SimNet *net = link->net;
+  SimIface *ifc = g_new0(SimIface, 1);
+  sim_entity_init(net->ctx, &ifc->ent);
+  ifc->node = node;
+  ifc->link = link;
+  ifc->index = node->ifaces->len;
+  g_snprintf(ifc->name, sizeof ifc->name, "eth%u", ifc->index);
+  ifc->rate_bps = link->cfg.rate_bps;
+  ifc->delay = link->cfg.delay;
+  ifc->mtu = link->cfg.mtu;
+  ifc->framing = link->cfg.framing;
+  ifc->overhead = sim_framing_overhead(link->cfg.framing);
+  ifc->qdisc = sim_qdisc_droptail_new(link->cfg.queue_packets, link->cfg.queue_bytes);
+  ifc->qdisc->iface = ifc;
+  ifc->up = true;
+  sim_rng_init_entity(&ifc->rng, net->ctx, &ifc->ent, 0);
+  sim_time_average_init(&ifc->stats.qlen, sim_now(net->ctx), 0);
+  g_ptr_array_add(node->ifaces, ifc);
+  link->end[end] = ifc;
+  return ifc;
+}
+
+SimLink *
+sim_link_new(SimNet *net, SimNode *a, SimNode *b, const SimLinkConfig *cfg, const char *name,
+             GError **error)
+{
+  g_return_val_if_fail(net != NULL && a != NULL && b != NULL && cfg != NULL, NULL);
+  g_autofree char *auto_name = NULL;
+  if (!name)
+    name = auto_name = g_strdup_printf("%s-%s", a->name, b->name);
+  if (a == b) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: both ends on node %s", name, a->name);
+    return NULL;
+  }
+  if (!config_valid(cfg, name, error))
+    return NULL;
+  SimLink *link = g_new0(SimLink, 1);
+  link->net = net;
+  link->index = net->links->len;
+  link->name = g_strdup(name);
+  link->cfg = *cfg;
+  link->up = true;
+  sim_entity_init(net->ctx, &link->ent);
+  SimIface *ea = iface_new(link, a, 0);
+  SimIface *eb = iface_new(link, b, 1);
+  ea->peer = eb;
+  eb->peer = ea;
+  g_ptr_array_add(net->links, link);
+  return link;
+}
+
+void sim__link_free(SimLink *link);
+
+static void
+wire_flush(SimIface *ifc, SimDropReason reason)
+{
+  SimPacket *p = ifc->wire_head;
+  while (p) {
+    SimPacket *next = sim_packet_next(p);
+    sim_packet_set_next(p, NULL);
+    if (reason < SIM_DROP_N)
+      sim_node_drop(ifc->peer->node, ifc->peer, p, reason);
+    else
+      sim_packet_free(p);
+    p = next;
+  }
+  ifc->wire_head = ifc->wire_tail = NULL;
+  ifc->wire_count = 0;
+}
+
+void
+sim__link_free(SimLink *link)
+{
+  for (int e = 0; e < 2; e++) {
+    SimIface *ifc = link->end[e];
+    wire_flush(ifc, SIM_DROP_N);
+    sim_qdisc_free(ifc->qdisc);
+    g_free(ifc);
+  }
+  g_free(link->name);
+  g_free(link);
+}
+
+const char *
+sim_link_name(const SimLink *link)
+{
+  return link->name;
+}
+
+uint32_t
+sim_link_index(const SimLink *link)
+{
+  return link->index;
+}
+
+SimIface *
+sim_link_end(const SimLink *link, unsigned end)
+{
+  g_return_val_if_fail(end < 2, NULL);
+  return link->end[end];
+}
+
+const SimLinkConfig *
+sim_link_config(const SimLink *link)
+{
+  return &link->cfg;
+}
+
+gboolean
+sim_link_is_up(const SimLink *link)
+{
+  return link->up;
+}
+
+SimNode *
+sim_iface_node(const SimIface *iface)
+{
+  return iface->node;
+}
+
+SimIface *
+sim_iface_peer(const SimIface *iface)
+{
+  return iface->peer;
+}
+
+SimLink *
+sim_iface_link(const SimIface *iface)
+{
+  return iface->link;
+}
+
+uint32_t
+sim_iface_index(const SimIface *iface)
+{
+  return iface->index;
+}
+
+const char *
+sim_iface_name(const SimIface *iface)
+{
+  return iface->name;
+}
+
+uint32_t
+sim_iface_mtu(const SimIface *iface)
+{
+  return iface->mtu;
+}
+
+uint64_t
+sim_iface_rate(const SimIface *iface)
+{
+  return iface->rate_bps;
+}
+
+const SimIfaceStats *
+sim_iface_stats(const SimIface *iface)
+{
+  return &iface->stats;
+}
+
+uint32_t
+sim_iface_queue_length(const SimIface *iface)
+{
+  return iface->qdisc->n_packets;
+}
+
+void
+sim_iface_set_pcap(SimIface *iface, SimPcapWriter *w)
+{
+  iface->pcap = w;
+}
+
+SimQdisc *
+sim_iface_qdisc(const SimIface *iface)
+{
+  return iface->qdisc;
+}
+
+void
+sim_iface_set_qdisc(SimIface *iface, SimQdisc *q)
+{
+  g_return_if_fail(q != NULL && iface->qdisc->n_packets == 0);
+  sim_qdisc_free(iface->qdisc);
+  iface->qdisc = q;
+  q->iface = iface;
+}
+
+/* ---- pcap ------------------------------------------------------------------ */
+
+static void
+mac_of(const SimIface *ifc, uint8_t mac[6])
+{
+  /* locally administered, unicast: 02:NN:NN:NN:II:II */
+  uint32_t n = ifc->node->index;
+  mac[0] = 0x02;
+  mac[1] = (uint8_t)(n >> 16);
+  mac[2] = (uint8_t)(n >> 8);
+  mac[3] = (uint8_t)n;
+  mac[4] = (uint8_t)(ifc->index >> 8);
+  mac[5] = (uint8_t)ifc->index;
+}
+
+/* Writes @p as captured on the link from @tx to its peer: with its
+ * Ethernet header on Ethernet links, as raw IPv6 otherwise. */
+static void
+pcap_record(SimPcapWriter *w, SimTime t, const SimIface *tx, SimPacket *p)
+{
+  switch (tx->framing) {
+  case SIM_FRAMING_ETHERNET: {
+    uint8_t *h = sim_packet_push(p, 14);
+    mac_of(tx->peer, h);
+    mac_of(tx, h + 6);
+    h[12] = 0x86;
+    h[13] = 0xdd;
+    sim_pcap_writer_write(w, t, p);
+    sim_packet_pull(p, 14);
+    break;
+  }
+  default:
+    sim_pcap_writer_write(w, t, p);
+    break;
+  }
+}
+
+/* ---- transmission ------------------------------------------------------------ */
+
+static void arrive(SimContext *ctx, void *obj, SimEventArg arg);
+static void tx_done(SimContext *ctx, void *obj, SimEventArg arg);
+
+static inline SimTime
+serialisation(const SimIface *ifc, size_t bytes)
+{
+  unsigned __int128 bits = (unsigned __int128)(bytes + ifc->overhead) * 8u;
+  unsigned __int128 ps = (bits * UINT64_C(1000000000000) + ifc->rate_bps - 1) / ifc->rate_bps;
+  return (SimTime)ps;
+}
+
+static bool
+draw_loss(SimIface *ifc)
+{
+  const SimLinkConfig *c = &ifc->link->cfg;
+  if (c->ge_p > 0) {
+    /* Gilbert-Elliott: move the state, then lose with the state's rate */
+    if (ifc->ge_bad) {
+      if (sim_rng_uniform(&ifc->rng) < c->ge_r)
+        ifc->ge_bad = false;
+    } else if (sim_rng_uniform(&ifc->rng) < c->ge_p) {
+      ifc->ge_bad = true;
+    }
+    double p = ifc->ge_bad ? c->ge_loss_bad : c->ge_loss_good;
+    return p > 0 && sim_rng_uniform(&ifc->rng) < p;
+  }
+  return c->loss > 0 && sim_rng_uniform(&ifc->rng) < c->loss;
+}
+
+static void
+transmit(SimIface *ifc, SimPacket *p, SimTime now)
+{
+  SimContext *ctx = ifc->node->net->ctx;
+  size_t len = sim_packet_length(p);
+  SimTime ser = serialisation(ifc, len);
+  ifc->busy_until = now + ser;
+  ifc->stats.busy += ser;
+  ifc->stats.tx_packets++;
+  ifc->stats.tx_bytes += len;
+  if (ifc->pcap)
+    pcap_record(ifc->pcap, now, ifc, p);
+  SimPacketMeta *m = sim_packet_meta(p);
+  m->wire_flags = draw_loss(ifc) ? WIRE_LOST : 0;
+  sim_packet_set_next(p, NULL);
+  if (ifc->wire_tail)
+    sim_packet_set_next(ifc->wire_tail, p);
+  else
+    ifc->wire_head = p;
+  ifc->wire_tail = p;
+  ifc->wire_count++;
+  sim_schedule_at(ctx, ifc->busy_until + ifc->delay, &ifc->ent, arrive, ifc,
+                  SIM_ARG_U64(ifc->epoch));
+}
+
+static void
+queue_changed(SimIface *ifc, SimTime now)
+{
+  uint32_t n = ifc->qdisc->n_packets;
+  sim_time_average_set(&ifc->stats.qlen, now, n);
+  if (n > ifc->stats.qlen_max)
+    ifc->stats.qlen_max = n;
+}
+
+static void
+schedule_tx_done(SimIface *ifc, SimTime now)
+{
+  SimTime at = ifc->busy_until;
+  if (at < now)
+    at = now;
+  if (ifc->qdisc->klass->next_ready) {
+    SimTime ready = ifc->qdisc->klass->next_ready(ifc->qdisc, at);
+    if (ready == SIM_TIME_MAX)
+      return;
+    if (ready > at)
+      at = ready;
+  }
+  ifc->tx_scheduled = true;
+  sim_schedule_at(ifc->node->net->ctx, at, &ifc->ent, tx_done, ifc, SIM_ARG_U64(ifc->epoch));
+}
+
+void
+sim_iface_send(SimIface *ifc, SimPacket *p)
+{
+  SimTime now = sim_now(ifc->node->net->ctx);
+  if (SIM_UNLIKELY(!ifc->up)) {
+    sim_node_drop(ifc->node, ifc, p, SIM_DROP_LINK_DOWN);
+    return;
+  }
+  if (ifc->qdisc->n_packets == 0 && !ifc->tx_scheduled && now >= ifc->busy_until) {
+    transmit(ifc, p, now);
+    return;
+  }
+  ifc->qdisc->klass->enqueue(ifc->qdisc, p, now);
+  queue_changed(ifc, now);
+  if (!ifc->tx_scheduled && ifc->qdisc->n_packets > 0)
+    schedule_tx_done(ifc, now);
+}
+
+static void
+tx_done(SimContext *ctx, void *obj, SimEventArg arg)
+{
+  SimIface *ifc = obj;
+  if (arg.u64 != ifc->epoch)
+    return; /* the link went down meanwhile */
+  ifc->tx_scheduled = false;
+  SimTime now = sim_now(ctx);
+  SimPacket *p = ifc->qdisc->klass->dequeue(ifc->qdisc, now);
+  if (p) {
+    queue_changed(ifc, now);
+    transmit(ifc, p, now);
+  }
+  if (ifc->qdisc->n_packets > 0)
+    schedule_tx_done(ifc, now);
+}
+
+static void
+arrive(SimContext *ctx, void *obj, SimEventArg arg)
+{
+  SimIface *tx = obj;
+  if (arg.u64 != tx->epoch)
+    return; /* dropped when the link went down */
+  SimPacket *p = tx->wire_head;
+  g_assert(p != NULL);
+  tx->wire_head = sim_packet_next(p);
+  if (!tx->wire_head)
+    tx->wire_tail = NULL;
+  tx->wire_count--;
+  sim_packet_set_next(p, NULL);
+  SimIface *rx = tx->peer;
+  SimNode *node = rx->node;
+  node->net->counters.packet_hops++;
+  SimPacketMeta *m = sim_packet_meta(p);
+  if (m->wire_flags & WIRE_LOST) {
+    sim_node_drop(node, rx, p, SIM_DROP_LINK_LOSS);
+    return;
+  }
+  size_t len = sim_packet_length(p);
+  rx->stats.rx_packets++;
+  rx->stats.rx_bytes += len;
+  if (rx->pcap)
+    pcap_record(rx->pcap, sim_now(ctx), tx, p);
+  m->ingress = rx->index;
+  if (SIM_LIKELY(node->recv != NULL))
+    node->recv(node, rx, p);
+  else
+    sim_node_drop(node, rx, p, SIM_DROP_POLICY);
+}
+
+/* ---- link state -------------------------------------------------------------- */
+
+static void
+direction_down(SimIface *ifc)
+{
+  SimTime now = sim_now(ifc->node->net->ctx);
+  ifc->up = false;
+  ifc->epoch++;
+  ifc->tx_scheduled = false;
+  wire_flush(ifc, SIM_DROP_LINK_DOWN);
+  SimPacket *p;
+  while ((p = ifc->qdisc->klass->dequeue(ifc->qdisc, SIM_TIME_MAX - 1)) != NULL)
+    sim_node_drop(ifc->node, ifc, p, SIM_DROP_LINK_DOWN);
+  queue_changed(ifc, now);
+  if (ifc->busy_until > now) {
+    /* the frame being serialised is cut off */
+    ifc->stats.busy -= ifc->busy_until - now;
+    ifc->busy_until = now;
+  }
+}
+
+static void
+link_state(SimContext *ctx, void *obj, SimEventArg arg)
+{
+  SimLink *link = obj;
+  bool up = arg.u64 != 0;
+  if (up == link->up)
+    return;
+  link->up = up;
+  for (int e = 0; e < 2; e++) {
+    SimIface *ifc = link->end[e];
+    if (up) {
+      ifc->up = true;
+      if (ifc->busy_until < sim_now(ctx))
+        ifc->busy_until = sim_now(ctx);
+    } else {
+      direction_down(ifc);
+    }
+  }
+}
+
+void
+sim_link_schedule_state(SimLink *link, SimTime at, gboolean up)
+{
+  sim_schedule_at(link->net->ctx, at, &link->ent, link_state, link, SIM_ARG_U64(up ? 1 : 0));
+}

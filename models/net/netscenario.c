@@ -1,0 +1,1392 @@
+/* netscenario.c - from scenario sections to a network.
+ *
+ * Order of construction (deterministic: entity ids, hence random streams,
+ * follow it): topology sections in file order, [node] sections, [link]
+ * sections, addresses (explicit, then the automatic plan), static routes,
+ * the routing resolver, flows, flow sets and pings in file order, link
+ * up/down events, pcap writers. Every section is parsed against its
+ * registered type, so unknown keys, bad units and out-of-range values are
+ * errors with the file and line of the key; sections of unknown kinds are
+ * errors too.
+ */
+#define G_LOG_DOMAIN "ipesim-net"
+#include "config.h"
+
+#include "netscenario.h"
+#include "results.h"
+#include "routing.h"
+#include "simunits.h"
+#include "topo.h"
+#include "udp.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* ---- built-in types --------------------------------------------------------------- */
+
+static const char *const queue_kinds[] = { "heap", "ladder", NULL };
+static const char *const addr_modes[] = { "auto", "explicit", NULL };
+static const char *const route_modes[] = { "shortest-path", "static", NULL };
+static const char *const metric_kinds[] = { "link", "delay", NULL };
+static const char *const framings[] = { "none", "ppp", "ethernet", NULL };
+static const char *const node_types[] = { "router", "host", NULL };
+static const char *const patterns[] = { "pairs", "all-to-all", NULL };
+
+static const SimParamSpec simulation_params[] = {
+  { "duration", SIM_PARAM_TIME, NULL, "traffic time: applications stop here", NULL,
+    SIM_PARAM_AT_LEAST(1) },
+  { "drain", SIM_PARAM_TIME, "0s", "extra time after duration for packets in flight", NULL, 0, 0 },
+  { "seed", SIM_PARAM_UINT, "1", "random seed (32 bits)", NULL, SIM_PARAM_RANGE(0, 4294967295.0) },
+  { "runs", SIM_PARAM_UINT, "1", "replications (run-N/ folders when > 1)", NULL,
+    SIM_PARAM_RANGE(1, 100000) },
+  { "queue", SIM_PARAM_ENUM, "heap", "event queue", queue_kinds, 0, 0 },
+};
+
+static const SimParamSpec output_params[] = {
+  { "pcap", SIM_PARAM_LIST, "", "interfaces to capture: all, NODE or NODE:IFACE", NULL, 0, 0 },
+  { "snaplen", SIM_PARAM_SIZE, "65535B", "bytes kept per captured packet", NULL,
+    SIM_PARAM_RANGE(1, 262144) },
+  { "histogram_bits", SIM_PARAM_UINT, "7", "delay histogram precision (error 2^-(bits+1))", NULL,
+    SIM_PARAM_RANGE(1, 16) },
+};
+
+static const SimParamSpec addressing_params[] = {
+  { "mode", SIM_PARAM_ENUM, "auto",
+    "auto: the plan fills what sections leave unset; explicit: sections only", addr_modes, 0, 0 },
+  { "prefix", SIM_PARAM_STRING, "2001:db8::/32", "base prefix of the plan (/32 or shorter)", NULL,
+    0, 0 },
+  { "link_prefix_len", SIM_PARAM_UINT, "64", "link subnets: 64, or 127 (RFC 6164)", NULL,
+    SIM_PARAM_RANGE(64, 127) },
+  { "loopbacks", SIM_PARAM_BOOL, "true", "a loopback address per node", NULL, 0, 0 },
+};
+
+static const SimParamSpec routing_params[] = {
+  { "mode", SIM_PARAM_ENUM, "shortest-path", "shortest-path (lazy, per destination) or static",
+    route_modes, 0, 0 },
+  { "metric", SIM_PARAM_ENUM, "link", "link: the links' metric (default 1); delay: in ns",
+    metric_kinds, 0, 0 },
+  { "ecmp", SIM_PARAM_BOOL, "false", "spread flows over equal-cost paths", NULL, 0, 0 },
+  { "cache", SIM_PARAM_SIZE, "256MiB", "memory for shortest-path trees", NULL,
+    SIM_PARAM_AT_LEAST(1) },
+};
+
+static const SimParamSpec node_params[] = {
+  { "type", SIM_PARAM_ENUM, "router", "router (forwards) or host", node_types, 0, 0 },
+  { "address", SIM_PARAM_LIST, "", "loopback addresses (ADDR or ADDR/128)", NULL, 0, 0 },
+};
+
+#define LINK_PARAMS                                                                              \
+  { "rate", SIM_PARAM_RATE, "10Gbps", "line rate", NULL, SIM_PARAM_AT_LEAST(1) },               \
+    { "delay", SIM_PARAM_TIME, "10us", "propagation delay", NULL, SIM_PARAM_AT_LEAST(1) },       \
+    { "mtu", SIM_PARAM_SIZE, "1500B", "IPv6 MTU", NULL, SIM_PARAM_RANGE(1280, 65535) },          \
+    { "framing", SIM_PARAM_ENUM, "ppp", "none (raw IPv6), ppp (2 bytes) or ethernet (38)",       \
+      framings, 0, 0 },                                                                          \
+    { "queue_packets", SIM_PARAM_UINT, "1000", "drop-tail limit in packets (0: none)", NULL,     \
+      SIM_PARAM_RANGE(0, 4294967295.0) },                                                        \
+    { "queue_bytes", SIM_PARAM_SIZE, "0B", "drop-tail limit in bytes (0: none)", NULL, 0, 0 },   \
+    { "loss", SIM_PARAM_RATIO, "0", "Bernoulli loss probability per packet", NULL, 0, 0 },       \
+    { "ge_p", SIM_PARAM_RATIO, "0", "Gilbert-Elliott P(good->bad) per packet (0: off)", NULL, 0, \
+      0 },                                                                                       \
+    { "ge_r", SIM_PARAM_RATIO, "0.5", "Gilbert-Elliott P(bad->good) per packet", NULL, 0, 0 },   \
+    { "ge_loss_bad", SIM_PARAM_RATIO, "1", "loss probability in the bad state", NULL, 0, 0 },    \
+    { "ge_loss_good", SIM_PARAM_RATIO, "0", "loss probability in the good state", NULL, 0, 0 },  \
+    { "metric", SIM_PARAM_UINT, "1", "routing metric", NULL, SIM_PARAM_RANGE(1, 4294967295.0) }
+
+static const SimParamSpec link_params[] = {
+  LINK_PARAMS,
+  { "a_address", SIM_PARAM_STRING, "", "address of end a (ADDR/LEN), explicit addressing", NULL,
+    0, 0 },
+  { "b_address", SIM_PARAM_STRING, "", "address of end b (ADDR/LEN)", NULL, 0, 0 },
+  { "down_at", SIM_PARAM_LIST, "", "times at which the link goes down", NULL, 0, 0 },
+  { "up_at", SIM_PARAM_LIST, "", "times at which it comes back up", NULL, 0, 0 },
+};
+
+static const SimParamSpec route_params[] = {
+  { "node", SIM_PARAM_STRING, NULL, "node that gets the route", NULL, 0, 0 },
+  { "prefix", SIM_PARAM_STRING, NULL, "destination prefix, e.g. ::/0", NULL, 0, 0 },
+  { "via", SIM_PARAM_LIST, NULL, "neighbour node(s) to send through (several: ECMP)", NULL, 0, 0 },
+};
+
+#define FLOW_PARAMS                                                                              \
+  { "rate", SIM_PARAM_PKT_RATE, "1000pps", "packet rate", NULL, 0, 0 },                         \
+    { "bitrate", SIM_PARAM_RATE, "0bps", "bit rate of the UDP payload (instead of rate)", NULL, \
+      0, 0 },                                                                                    \
+    { "size", SIM_PARAM_SIZE, "1000B", "UDP payload bytes", NULL, SIM_PARAM_RANGE(0, 65527) },   \
+    { "start", SIM_PARAM_TIME, "0s", "first packet", NULL, 0, 0 },                               \
+    { "stop", SIM_PARAM_TIME, "0s", "no packet at or after (default: the duration)", NULL, 0, 0 }, \
+    { "count", SIM_PARAM_UINT, "0", "at most this many packets (0: no limit)", NULL, 0, 0 },     \
+    { "port", SIM_PARAM_UINT, "9", "destination UDP port", NULL, SIM_PARAM_RANGE(1, 65535) },    \
+    { "traffic_class", SIM_PARAM_UINT, "0", "IPv6 traffic class", NULL, SIM_PARAM_RANGE(0, 255) }, \
+    { "flow_label", SIM_PARAM_UINT, "0", "IPv6 flow label", NULL, SIM_PARAM_RANGE(0, 1048575) }
+
+static const SimParamSpec cbr_params[] = { FLOW_PARAMS };
+static const SimParamSpec poisson_params[] = { FLOW_PARAMS };
+static const SimParamSpec onoff_params[] = {
+  FLOW_PARAMS,
+  { "on", SIM_PARAM_TIME, "10ms", "mean on period", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "off", SIM_PARAM_TIME, "90ms", "mean off period", NULL, 0, 0 },
+  { "shape", SIM_PARAM_DOUBLE, "0", "Pareto shape of the periods (> 1), 0: exponential", NULL, 0,
+    0 },
+};
+
+static const SimParamSpec ping_params[] = {
+  { "interval", SIM_PARAM_TIME, "1s", "time between echo requests", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "count", SIM_PARAM_UINT, "0", "requests (0: until the end)", NULL, 0, 0 },
+  { "size", SIM_PARAM_SIZE, "56B", "echo data bytes", NULL, SIM_PARAM_RANGE(8, 65000) },
+  { "start", SIM_PARAM_TIME, "0s", "first request", NULL, 0, 0 },
+};
+
+#define TOPO_COMMON                                                                              \
+  { "prefix", SIM_PARAM_STRING, "", "prepended to the generated node names", NULL, 0, 0 }
+
+static const SimParamSpec topo_n_params[] = {
+  TOPO_COMMON,
+  { "n", SIM_PARAM_UINT, NULL, "number of nodes", NULL, SIM_PARAM_RANGE(1, 10000000) },
+};
+static const SimParamSpec topo_grid_params[] = {
+  TOPO_COMMON,
+  { "rows", SIM_PARAM_UINT, NULL, "rows", NULL, SIM_PARAM_RANGE(1, 100000) },
+  { "cols", SIM_PARAM_UINT, NULL, "columns", NULL, SIM_PARAM_RANGE(1, 100000) },
+  { "edge_hosts", SIM_PARAM_BOOL, "false",
+    "a host on each router of the first (l<row>) and last (h<row>) column", NULL, 0, 0 },
+  { "host_rate", SIM_PARAM_RATE, "10Gbps", "rate of the host links", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "host_delay", SIM_PARAM_TIME, "1us", "delay of the host links", NULL, SIM_PARAM_AT_LEAST(1) },
+};
+static const SimParamSpec topo_torus_params[] = {
+  TOPO_COMMON,
+  { "rows", SIM_PARAM_UINT, NULL, "rows", NULL, SIM_PARAM_RANGE(3, 100000) },
+  { "cols", SIM_PARAM_UINT, NULL, "columns", NULL, SIM_PARAM_RANGE(3, 100000) },
+};
+static const SimParamSpec topo_tree_params[] = {
+  TOPO_COMMON,
+  { "depth", SIM_PARAM_UINT, NULL, "levels below the root", NULL, SIM_PARAM_RANGE(0, 64) },
+  { "fanout", SIM_PARAM_UINT, NULL, "children per node", NULL, SIM_PARAM_RANGE(1, 100000) },
+};
+static const SimParamSpec topo_fattree_params[] = {
+  TOPO_COMMON,
+  { "k", SIM_PARAM_UINT, NULL, "ports per switch (even)", NULL, SIM_PARAM_RANGE(2, 256) },
+};
+static const SimParamSpec topo_waxman_params[] = {
+  TOPO_COMMON,
+  { "n", SIM_PARAM_UINT, NULL, "nodes", NULL, SIM_PARAM_RANGE(1, 10000000) },
+  { "alpha", SIM_PARAM_DOUBLE, "0.4", "distance scale", NULL, SIM_PARAM_RANGE(1e-9, 1e9) },
+  { "beta", SIM_PARAM_DOUBLE, "0.1", "link density", NULL, SIM_PARAM_RANGE(1e-9, 1) },
+  { "connected", SIM_PARAM_BOOL, "true", "join the components", NULL, 0, 0 },
+};
+static const SimParamSpec topo_ba_params[] = {
+  TOPO_COMMON,
+  { "n", SIM_PARAM_UINT, NULL, "nodes", NULL, SIM_PARAM_RANGE(2, 10000000) },
+  { "m", SIM_PARAM_UINT, "2", "links per new node", NULL, SIM_PARAM_RANGE(1, 1000) },
+};
+static const SimParamSpec topo_csv_params[] = {
+  TOPO_COMMON,
+  { "nodes", SIM_PARAM_STRING, "", "node table (CSV: name[,role,x,y,...]); empty: from links",
+    NULL, 0, 0 },
+  { "links", SIM_PARAM_STRING, NULL, "link table (CSV: a,b[,rate,delay,mtu,metric,...])", NULL, 0,
+    0 },
+};
+static const SimParamSpec topo_graphml_params[] = {
+  TOPO_COMMON,
+  { "file", SIM_PARAM_STRING, NULL, "GraphML file (Internet Topology Zoo)", NULL, 0, 0 },
+  { "speed_of_light", SIM_PARAM_DOUBLE, "200000",
+    "km/s in fibre: with coordinates, link delay = length / this (0: use [defaults link])", NULL,
+    SIM_PARAM_RANGE(0, 300000) },
+};
+
+typedef enum {
+  TOPO_LINE,
+  TOPO_RING,
+  TOPO_STAR,
+  TOPO_GRID,
+  TOPO_TORUS,
+  TOPO_TREE,
+  TOPO_FATTREE,
+  TOPO_WAXMAN,
+  TOPO_BA,
+  TOPO_CSV,
+  TOPO_GRAPHML
+} TopoKind;
+
+typedef struct {
+  SimTypeInfo info;
+  TopoKind kind;
+} TopoClass;
+
+#define TYPE(n, k, s, p) { .name = n, .kind = k, .summary = s, .params = p, .n_params = G_N_ELEMENTS(p) }
+
+static const TopoClass topo_classes[] = {
+  { TYPE("topology.line", "topology", "a chain of n routers r0..r{n-1}", topo_n_params), TOPO_LINE },
+  { TYPE("topology.ring", "topology", "a ring of n routers", topo_n_params), TOPO_RING },
+  { TYPE("topology.star", "topology", "a hub and n leaves", topo_n_params), TOPO_STAR },
+  { TYPE("topology.grid", "topology", "rows x cols routers r<row>_<col>, optional edge hosts",
+         topo_grid_params),
+    TOPO_GRID },
+  { TYPE("topology.torus", "topology", "a grid with wrap-around links", topo_torus_params),
+    TOPO_TORUS },
+  { TYPE("topology.tree", "topology", "a balanced tree", topo_tree_params), TOPO_TREE },
+  { TYPE("topology.fat-tree", "topology", "k-ary fat tree (Al-Fares 2008) with hosts",
+         topo_fattree_params),
+    TOPO_FATTREE },
+  { TYPE("topology.waxman", "topology", "Waxman random graph in the unit square",
+         topo_waxman_params),
+    TOPO_WAXMAN },
+  { TYPE("topology.ba", "topology", "Barabasi-Albert preferential attachment", topo_ba_params),
+    TOPO_BA },
+  { TYPE("topology.csv", "topology", "node and link tables from CSV files", topo_csv_params),
+    TOPO_CSV },
+  { TYPE("topology.graphml", "topology", "a GraphML file (Internet Topology Zoo)",
+         topo_graphml_params),
+    TOPO_GRAPHML },
+};
+
+static const SimTypeInfo fixed_types[] = {
+  TYPE("scenario.simulation", "scenario", "[simulation]: run length, seed, replications",
+       simulation_params),
+  TYPE("scenario.output", "scenario", "[output]: pcap capture and result precision", output_params),
+  TYPE("scenario.addressing", "scenario", "[addressing]: the automatic IPv6 address plan",
+       addressing_params),
+  TYPE("scenario.routing", "scenario", "[routing]: route computation", routing_params),
+  TYPE("node.node", "node", "[node NAME]: a router or host", node_params),
+  TYPE("link.p2p", "link", "[link NAME] a = NODE, b = NODE: full-duplex point-to-point link",
+       link_params),
+  TYPE("route.static", "route", "[route NAME]: a static route", route_params),
+  TYPE("app.ping", "app", "[ping NAME] src = NODE, dst = NODE: ICMPv6 echo, RTT statistics",
+       ping_params),
+};
+
+static gboolean traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst,
+                               const SimIp6Addr *dst_addr, const SimParams *params,
+                               GError **error);
+
+static const SimAppClass traffic_classes[] = {
+  { TYPE("app.cbr", "app", "[flow NAME] app = cbr: constant bit rate UDP", cbr_params),
+    traffic_create },
+  { TYPE("app.poisson", "app", "[flow NAME] app = poisson: Poisson arrivals", poisson_params),
+    traffic_create },
+  { TYPE("app.onoff", "app", "[flow NAME] app = onoff: CBR bursts, exponential or Pareto periods",
+         onoff_params),
+    traffic_create },
+};
+
+SimRegistry *
+sim_net_registry_new(void)
+{
+  SimRegistry *reg = sim_registry_new();
+  GError *e = NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS(fixed_types); i++)
+    if (!sim_registry_add(reg, &fixed_types[i], &e))
+      break;
+  for (size_t i = 0; !e && i < G_N_ELEMENTS(topo_classes); i++)
+    sim_registry_add(reg, &topo_classes[i].info, &e);
+  for (size_t i = 0; !e && i < G_N_ELEMENTS(traffic_classes); i++)
+    sim_registry_add(reg, &traffic_classes[i].info, &e);
+  if (e) {
+    /* the built-in tables are constant: this is a programming error */
+    g_critical("built-in type refused: %s", e->message);
+    g_error_free(e);
+  }
+  return reg;
+}
+
+gboolean
+sim_net_registry_add_app(SimRegistry *reg, const SimAppClass *cls, GError **error)
+{
+  g_return_val_if_fail(reg && cls && cls->create, FALSE);
+  if (g_strcmp0(cls->info.kind, "app") != 0 || !g_str_has_prefix(cls->info.name, "app.")) {
+    g_set_error(error, SIM_REGISTRY_ERROR, 0, "%s: an application type is named app.NAME",
+                cls->info.name);
+    return FALSE;
+  }
+  return sim_registry_add(reg, &cls->info, error);
+}
+
+/* ---- the run ----------------------------------------------------------------------- */
+
+typedef struct {
+  SimPcapWriter *w;
+  char *path;
+} Capture;
+
+struct _SimNetRun {
+  SimContext *ctx;
+  SimNet *net;
+  SimTime duration, drain;
+  uint32_t seed;
+  uint32_t run;
+  unsigned histogram_bits;
+  GPtrArray *warnings;
+  GArray *captures; /* Capture */
+  GArray *link_metric; /* uint32 per link */
+  SimScenario *sc;
+  SimRegistry *reg;
+};
+
+void
+sim_net_run_free(SimNetRun *run)
+{
+  if (!run)
+    return;
+  for (guint i = 0; run->captures && i < run->captures->len; i++) {
+    Capture *c = &g_array_index(run->captures, Capture, i);
+    if (c->w)
+      sim_pcap_writer_abort(c->w);
+    g_free(c->path);
+  }
+  if (run->captures)
+    g_array_unref(run->captures);
+  if (run->link_metric)
+    g_array_unref(run->link_metric);
+  sim_net_free(run->net);
+  sim_context_free(run->ctx);
+  g_ptr_array_unref(run->warnings);
+  g_free(run);
+}
+
+SimNet *
+sim_net_run_net(const SimNetRun *run)
+{
+  return run->net;
+}
+
+SimContext *
+sim_net_run_context(const SimNetRun *run)
+{
+  return run->ctx;
+}
+
+SimTime
+sim_net_run_end(const SimNetRun *run)
+{
+  return run->duration + run->drain;
+}
+
+uint32_t
+sim_net_run_seed(const SimNetRun *run)
+{
+  return run->seed;
+}
+
+const char *const *
+sim_net_run_warnings(const SimNetRun *run)
+{
+  return (const char *const *)run->warnings->pdata;
+}
+
+static void
+warn(SimNetRun *run, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+warn(SimNetRun *run, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_ptr_array_insert(run->warnings, (gint)run->warnings->len - 1, msg);
+}
+
+/* "FILE:LINE" of @key in @sec (or of the section). */
+static char *
+where(SimScenarioSection *sec, const char *key)
+{
+  SimScenarioOrigin o;
+  if (key && sim_scenario_section_peek(sec, key, &o))
+    return g_strdup(o.where);
+  sim_scenario_section_origin(sec, &o);
+  return g_strdup(o.where);
+}
+
+static SimNode *
+node_ref(SimNetRun *run, SimScenarioSection *sec, const char *key, const char *name, GError **error)
+{
+  SimNode *n = sim_net_find_node(run->net, name);
+  if (!n) {
+    g_autofree char *w = where(sec, key);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] %s: unknown node '%s' (declare it in a [node %s] section or a topology)",
+                w, sim_scenario_section_header(sec), key, name, name);
+  }
+  return n;
+}
+
+static const char *
+structural(SimScenarioSection *sec, const char *key, GError **error)
+{
+  const char *v = sim_scenario_section_get(sec, key, NULL);
+  if (!v || !*v) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_MISSING_KEY,
+                "%s: [%s] needs '%s = ...'", w, sim_scenario_section_header(sec), key);
+    return NULL;
+  }
+  return v;
+}
+
+/* ---- links ----------------------------------------------------------------------------- */
+
+static void
+link_config_from_params(SimLinkConfig *c, const SimParams *p)
+{
+  sim_link_config_init(c);
+  c->rate_bps = sim_params_get_rate(p, "rate");
+  c->delay = sim_params_get_time(p, "delay");
+  c->mtu = (uint32_t)sim_params_get_size(p, "mtu");
+  c->framing = (SimFraming)sim_params_get_enum(p, "framing");
+  c->queue_packets = (uint32_t)sim_params_get_uint(p, "queue_packets");
+  c->queue_bytes = sim_params_get_size(p, "queue_bytes");
+  c->loss = sim_params_get_ratio(p, "loss");
+  c->ge_p = sim_params_get_ratio(p, "ge_p");
+  c->ge_r = sim_params_get_ratio(p, "ge_r");
+  c->ge_loss_bad = sim_params_get_ratio(p, "ge_loss_bad");
+  c->ge_loss_good = sim_params_get_ratio(p, "ge_loss_good");
+}
+
+/* Link parameters for generated links: [defaults link] if present. */
+static SimParams *
+default_link_params(SimNetRun *run, GError **error)
+{
+  const SimTypeInfo *info = sim_registry_lookup(run->reg, "link.p2p");
+  SimScenarioSection *d = sim_scenario_get_section(run->sc, "defaults link");
+  static const char *const ignore[] = { "a", "b", "type", NULL };
+  if (d)
+    return sim_params_parse(info, d, ignore, error);
+  return sim_params_parse_strv(info, NULL, error);
+}
+
+static SimLink *
+add_link(SimNetRun *run, SimNode *a, SimNode *b, const SimLinkConfig *c, uint32_t metric,
+         const char *name, GError **error)
+{
+  SimLink *l = sim_link_new(run->net, a, b, c, name, error);
+  if (l)
+    g_array_append_val(run->link_metric, metric);
+  return l;
+}
+
+/* ---- topologies ----------------------------------------------------------------------- */
+
+static gboolean
+apply_topo_link_attrs(SimTopo *t, int link, SimLinkConfig *c, uint32_t *metric, const char *what,
+                      GError **error)
+{
+  const char *v;
+  GError *e = NULL;
+  if ((v = sim_topo_link_get_attr(t, link, "rate")) && !sim_units_parse_rate(v, &c->rate_bps, &e))
+    goto bad;
+  if ((v = sim_topo_link_get_attr(t, link, "delay")) && !sim_time_parse(v, &c->delay, &e))
+    goto bad;
+  if ((v = sim_topo_link_get_attr(t, link, "mtu"))) {
+    uint64_t m;
+    if (!sim_units_parse_size(v, &m, &e))
+      goto bad;
+    c->mtu = (uint32_t)MIN(m, 65535);
+  }
+  if ((v = sim_topo_link_get_attr(t, link, "metric"))) {
+    uint64_t m;
+    if (!sim_units_parse_uint(v, &m, &e))
+      goto bad;
+    *metric = (uint32_t)CLAMP(m, 1, UINT32_MAX);
+  }
+  if ((v = sim_topo_link_get_attr(t, link, "loss")) && !sim_units_parse_ratio(v, &c->loss, &e))
+    goto bad;
+  return TRUE;
+bad:
+  g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s, link %s-%s: %s", what,
+              sim_topo_node_name(t, sim_topo_link_a(t, link)),
+              sim_topo_node_name(t, sim_topo_link_b(t, link)), e->message);
+  g_error_free(e);
+  return FALSE;
+}
+
+static char *
+resolve_path(SimScenarioSection *sec, const char *key, const char *value)
+{
+  if (g_path_is_absolute(value))
+    return g_strdup(value);
+  SimScenarioOrigin o;
+  sim_scenario_section_peek(sec, key, &o);
+  if (!o.file)
+    return g_strdup(value);
+  g_autofree char *dir = g_path_get_dirname(o.file);
+  return g_build_filename(dir, value, NULL);
+}
+
+static gboolean
+build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
+{
+  static const char *const ignore[] = { "type", NULL };
+  const char *type = structural(sec, "type", error);
+  if (!type)
+    return FALSE;
+  g_autofree char *tname = g_strdup_printf("topology.%s", type);
+  const SimTypeInfo *info = sim_registry_lookup(run->reg, tname);
+  if (!info) {
+    g_autofree char *w = where(sec, "type");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] type: unknown topology '%s' (expected line, ring, star, grid, torus, "
+                "tree, fat-tree, waxman, ba, csv or graphml)",
+                w, sim_scenario_section_header(sec), type);
+    return FALSE;
+  }
+  const TopoClass *tc = (const TopoClass *)info;
+  g_autoptr(SimParams) p = sim_params_parse(info, sec, ignore, error);
+  if (!p)
+    return FALSE;
+  GError *e = NULL;
+  SimTopo *t = NULL;
+  SimRng rng;
+  SimEntity topo_ent;
+  sim_entity_init(run->ctx, &topo_ent);
+  sim_rng_init_entity(&rng, run->ctx, &topo_ent, 0);
+  g_autofree char *file_path = NULL;
+  switch (tc->kind) {
+  case TOPO_LINE:
+    t = sim_topo_gen_line((int)sim_params_get_uint(p, "n"), &e);
+    break;
+  case TOPO_RING:
+    t = sim_topo_gen_ring((int)sim_params_get_uint(p, "n"), &e);
+    break;
+  case TOPO_STAR:
+    t = sim_topo_gen_star((int)sim_params_get_uint(p, "n"), &e);
+    break;
+  case TOPO_GRID:
+    t = sim_topo_gen_grid((int)sim_params_get_uint(p, "rows"), (int)sim_params_get_uint(p, "cols"),
+                          &e);
+    break;
+  case TOPO_TORUS:
+    t = sim_topo_gen_torus((int)sim_params_get_uint(p, "rows"),
+                           (int)sim_params_get_uint(p, "cols"), &e);
+    break;
+  case TOPO_TREE:
+    t = sim_topo_gen_tree((int)sim_params_get_uint(p, "depth"),
+                          (int)sim_params_get_uint(p, "fanout"), &e);
+    break;
+  case TOPO_FATTREE:
+    t = sim_topo_gen_fat_tree((int)sim_params_get_uint(p, "k"), &e);
+    break;
+  case TOPO_WAXMAN:
+    t = sim_topo_gen_waxman((int)sim_params_get_uint(p, "n"), sim_params_get_double(p, "alpha"),
+                            sim_params_get_double(p, "beta"), sim_params_get_bool(p, "connected"),
+                            &rng, &e);
+    break;
+  case TOPO_BA:
+    t = sim_topo_gen_barabasi_albert((int)sim_params_get_uint(p, "n"),
+                                     (int)sim_params_get_uint(p, "m"), &rng, &e);
+    break;
+  case TOPO_CSV: {
+    const char *nodes = sim_params_get_string(p, "nodes");
+    g_autofree char *np = *nodes ? resolve_path(sec, "nodes", nodes) : NULL;
+    file_path = resolve_path(sec, "links", sim_params_get_string(p, "links"));
+    t = sim_topo_import_csv(np, file_path, &e);
+    break;
+  }
+  case TOPO_GRAPHML:
+    file_path = resolve_path(sec, "file", sim_params_get_string(p, "file"));
+    t = sim_topo_import_graphml(file_path, &e);
+    break;
+  }
+  if (!t) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s]: %s", w,
+                sim_scenario_section_header(sec), e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  g_autoptr(SimParams) lp = default_link_params(run, error);
+  if (!lp) {
+    sim_topo_free(t);
+    return FALSE;
+  }
+  const char *prefix = sim_params_get_string(p, "prefix");
+  int nn = sim_topo_n_nodes(t);
+  SimNode **map = g_new(SimNode *, nn);
+  gboolean ok = TRUE;
+  for (int i = 0; i < nn && ok; i++) {
+    g_autofree char *name = g_strconcat(prefix, sim_topo_node_name(t, i), NULL);
+    const char *role = sim_topo_node_role(t, i);
+    map[i] = sim_node_new(run->net, name, g_strcmp0(role, "host") != 0, &e);
+    if (!map[i]) {
+      g_autofree char *w = where(sec, NULL);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s]: %s", w,
+                  sim_scenario_section_header(sec), e->message);
+      g_clear_error(&e);
+      ok = FALSE;
+    }
+  }
+  double c_km_s = tc->kind == TOPO_GRAPHML ? sim_params_get_double(p, "speed_of_light") : 0;
+  for (int l = 0; ok && l < sim_topo_n_links(t); l++) {
+    SimLinkConfig c;
+    link_config_from_params(&c, lp);
+    uint32_t metric = (uint32_t)sim_params_get_uint(lp, "metric");
+    double km;
+    if (c_km_s > 0 && sim_topo_link_length_km(t, l, &km) && km > 0)
+      c.delay = MAX(SIM_NS(1), sim_time_from_seconds(km / c_km_s));
+    g_autofree char *what = file_path ? g_strdup(file_path) : where(sec, NULL);
+    if (!apply_topo_link_attrs(t, l, &c, &metric, what, error)) {
+      ok = FALSE;
+      break;
+    }
+    if (!add_link(run, map[sim_topo_link_a(t, l)], map[sim_topo_link_b(t, l)], &c, metric, NULL,
+                  &e)) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", what, e->message);
+      g_clear_error(&e);
+      ok = FALSE;
+    }
+  }
+  if (ok && tc->kind == TOPO_GRID && sim_params_get_bool(p, "edge_hosts")) {
+    /* hosts l<r> on column 0 and h<r> on the last column, links created per
+     * row: l<r> first, then h<r> (as the ns-3 grid reference) */
+    int rows = (int)sim_params_get_uint(p, "rows"), cols = (int)sim_params_get_uint(p, "cols");
+    SimLinkConfig c;
+    link_config_from_params(&c, lp);
+    c.rate_bps = sim_params_get_rate(p, "host_rate");
+    c.delay = sim_params_get_time(p, "host_delay");
+    for (int r = 0; ok && r < rows; r++) {
+      for (int side = 0; ok && side < 2; side++) {
+        g_autofree char *hn = g_strdup_printf("%s%c%d", prefix, side ? 'h' : 'l', r);
+        SimNode *h = sim_node_new(run->net, hn, FALSE, &e);
+        SimNode *rt = map[r * cols + (side ? cols - 1 : 0)];
+        if (!h || !add_link(run, h, rt, &c, 1, NULL, &e)) {
+          g_autofree char *w = where(sec, NULL);
+          g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w,
+                      e->message);
+          g_clear_error(&e);
+          ok = FALSE;
+        }
+      }
+    }
+  }
+  g_free(map);
+  sim_topo_free(t);
+  return ok;
+}
+
+/* ---- nodes, links, routes --------------------------------------------------------------- */
+
+static gboolean
+build_node(SimNetRun *run, SimScenarioSection *sec, GError **error)
+{
+  const SimTypeInfo *info = sim_registry_lookup(run->reg, "node.node");
+  g_autoptr(SimParams) p = sim_params_parse(info, sec, NULL, error);
+  if (!p)
+    return FALSE;
+  const char *name = sim_scenario_section_name(sec);
+  gboolean router = sim_params_get_enum(p, "type") == 0;
+  SimNode *n = sim_net_find_node(run->net, name);
+  GError *e = NULL;
+  if (n) {
+    if (sim_node_is_forwarding(n) != router) {
+      g_autofree char *w = where(sec, "type");
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: [%s] type: node '%s' already exists as a %s", w,
+                  sim_scenario_section_header(sec), name,
+                  sim_node_is_forwarding(n) ? "router" : "host");
+      return FALSE;
+    }
+  } else {
+    n = sim_node_new(run->net, name, router, &e);
+    if (!n) {
+      g_autofree char *w = where(sec, NULL);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
+      g_error_free(e);
+      return FALSE;
+    }
+  }
+  SimIp6 *ip = sim_ip6_install(n);
+  for (const char *const *a = sim_params_get_list(p, "address"); a && *a; a++) {
+    SimIp6Prefix pf;
+    gboolean ok = strchr(*a, '/') ? sim_ip6_prefix_parse(*a, &pf, TRUE, &e)
+                                  : (pf.len = 128, sim_ip6_addr_parse(*a, &pf.addr, &e));
+    if (ok && strchr(*a, '/')) {
+      /* keep the host bits: ADDR/LEN names an address */
+      char *slash = strchr(*a, '/');
+      g_autofree char *addr = g_strndup(*a, (gsize)(slash - *a));
+      ok = sim_ip6_addr_parse(addr, &pf.addr, &e);
+    }
+    if (!ok || !sim_ip6_add_address(ip, NULL, &pf.addr, 128, &e)) {
+      g_autofree char *w = where(sec, "address");
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] address: %s", w,
+                  sim_scenario_section_header(sec), e->message);
+      g_error_free(e);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+end_address(SimNetRun *run, SimScenarioSection *sec, const char *key, const char *value,
+            SimIface *ifc, GError **error)
+{
+  if (!*value)
+    return TRUE;
+  GError *e = NULL;
+  const char *slash = strchr(value, '/');
+  SimIp6Addr a;
+  SimIp6Prefix pf;
+  gboolean ok = slash != NULL;
+  if (ok) {
+    g_autofree char *addr = g_strndup(value, (gsize)(slash - value));
+    ok = sim_ip6_addr_parse(addr, &a, &e) && sim_ip6_prefix_parse(value, &pf, TRUE, &e);
+  } else {
+    g_set_error(&e, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "'%s': expected ADDR/LEN such as 2001:db8:1::1/64", value);
+  }
+  if (ok)
+    ok = sim_ip6_add_address(sim_ip6_install(sim_iface_node(ifc)), ifc, &a, pf.len, &e);
+  if (!ok) {
+    g_autofree char *w = where(sec, key);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s: %s", w,
+                sim_scenario_section_header(sec), key, e->message);
+    g_error_free(e);
+  }
+  (void)run;
+  return ok;
+}
+
+typedef struct {
+  SimLink *link;
+  SimScenarioSection *sec;
+  SimParams *params;
+} LinkSection;
+
+static gboolean
+build_link(SimNetRun *run, SimScenarioSection *sec, GArray *later, GError **error)
+{
+  static const char *const ignore[] = { "a", "b", "type", NULL };
+  const char *type = sim_scenario_section_get(sec, "type", NULL);
+  if (type && strcmp(type, "p2p") != 0) {
+    g_autofree char *w = where(sec, "type");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] type: unknown link type '%s' (expected p2p)", w,
+                sim_scenario_section_header(sec), type);
+    return FALSE;
+  }
+  const char *an = structural(sec, "a", error);
+  const char *bn = an ? structural(sec, "b", error) : NULL;
+  if (!bn)
+    return FALSE;
+  SimNode *a = node_ref(run, sec, "a", an, error);
+  SimNode *b = a ? node_ref(run, sec, "b", bn, error) : NULL;
+  if (!b)
+    return FALSE;
+  SimParams *p = sim_params_parse(sim_registry_lookup(run->reg, "link.p2p"), sec, ignore, error);
+  if (!p)
+    return FALSE;
+  SimLinkConfig c;
+  link_config_from_params(&c, p);
+  GError *e = NULL;
+  SimLink *l = add_link(run, a, b, &c, (uint32_t)sim_params_get_uint(p, "metric"),
+                        sim_scenario_section_name(sec), &e);
+  if (!l) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
+    g_error_free(e);
+    sim_params_free(p);
+    return FALSE;
+  }
+  LinkSection ls = { l, sec, p };
+  g_array_append_val(later, ls);
+  return TRUE;
+}
+
+static gboolean
+schedule_link_events(LinkSection *ls, GError **error)
+{
+  static const char *const keys[] = { "down_at", "up_at" };
+  for (int k = 0; k < 2; k++) {
+    for (const char *const *t = sim_params_get_list(ls->params, keys[k]); t && *t; t++) {
+      SimTime at;
+      GError *e = NULL;
+      if (!sim_time_parse(*t, &at, &e)) {
+        g_autofree char *w = where(ls->sec, keys[k]);
+        g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s: %s", w,
+                    sim_scenario_section_header(ls->sec), keys[k], e->message);
+        g_error_free(e);
+        return FALSE;
+      }
+      sim_link_schedule_state(ls->link, at, k == 1);
+    }
+  }
+  return TRUE;
+}
+
+static SimIface *
+iface_towards(SimNode *n, SimNode *nbr)
+{
+  for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++) {
+    SimIface *ifc = sim_node_iface(n, k);
+    if (sim_iface_node(sim_iface_peer(ifc)) == nbr)
+      return ifc;
+  }
+  return NULL;
+}
+
+static gboolean
+build_route(SimNetRun *run, SimScenarioSection *sec, GError **error)
+{
+  g_autoptr(SimParams) p = sim_params_parse(sim_registry_lookup(run->reg, "route.static"), sec,
+                                            NULL, error);
+  if (!p)
+    return FALSE;
+  SimNode *n = node_ref(run, sec, "node", sim_params_get_string(p, "node"), error);
+  if (!n)
+    return FALSE;
+  SimIp6Prefix pf;
+  GError *e = NULL;
+  if (!sim_ip6_prefix_parse(sim_params_get_string(p, "prefix"), &pf, FALSE, &e)) {
+    g_autofree char *w = where(sec, "prefix");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] prefix: %s", w,
+                sim_scenario_section_header(sec), e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  SimIface *outs[64];
+  unsigned k = 0;
+  for (const char *const *v = sim_params_get_list(p, "via"); v && *v && k < 64; v++) {
+    SimNode *nbr = node_ref(run, sec, "via", *v, error);
+    if (!nbr)
+      return FALSE;
+    SimIface *ifc = iface_towards(n, nbr);
+    if (!ifc) {
+      g_autofree char *w = where(sec, "via");
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: [%s] via: %s is not a neighbour of %s", w, sim_scenario_section_header(sec),
+                  *v, sim_node_name(n));
+      return FALSE;
+    }
+    outs[k++] = ifc;
+  }
+  if (!sim_ip6_route_add(sim_ip6_install(n), &pf, outs, k, &e)) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- traffic ------------------------------------------------------------------------------- */
+
+static gboolean
+traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
+               const SimParams *p, GError **error)
+{
+  const SimTypeInfo *info = sim_params_type_info(p);
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  for (size_t i = 0; i < G_N_ELEMENTS(traffic_classes); i++)
+    if (info == &traffic_classes[i].info)
+      tc.kind = (SimTrafficKind)i;
+  tc.size = (uint32_t)sim_params_get_size(p, "size");
+  if (sim_params_is_set(p, "bitrate")) {
+    uint64_t bps = sim_params_get_rate(p, "bitrate");
+    if (bps == 0 || tc.size == 0) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: bitrate: expected a positive rate and a positive size",
+                  sim_params_where(p, "bitrate"));
+      return FALSE;
+    }
+    tc.pps = (double)bps / (8.0 * tc.size);
+  } else {
+    tc.pps = sim_params_get_pkt_rate(p, "rate");
+  }
+  tc.start = sim_params_get_time(p, "start");
+  if (sim_params_is_set(p, "stop"))
+    tc.stop = sim_params_get_time(p, "stop");
+  tc.max_packets = sim_params_get_uint(p, "count");
+  tc.port = (uint16_t)sim_params_get_uint(p, "port");
+  tc.traffic_class = (uint8_t)sim_params_get_uint(p, "traffic_class");
+  tc.flow_label = (uint32_t)sim_params_get_uint(p, "flow_label");
+  if (tc.kind == SIM_TRAFFIC_ONOFF) {
+    tc.on_mean = sim_params_get_time(p, "on");
+    tc.off_mean = sim_params_get_time(p, "off");
+    tc.pareto_shape = sim_params_get_double(p, "shape");
+  }
+  return sim_flow_new(net, name, src, dst, dst_addr, &tc, error) != NULL;
+}
+
+static gboolean
+dst_address(SimScenarioSection *sec, SimIp6Addr *out, gboolean *given, GError **error)
+{
+  const char *v = sim_scenario_section_get(sec, "dst_address", NULL);
+  *given = v && *v;
+  if (!*given)
+    return TRUE;
+  GError *e = NULL;
+  if (!sim_ip6_addr_parse(v, out, &e)) {
+    g_autofree char *w = where(sec, "dst_address");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] dst_address: %s", w,
+                sim_scenario_section_header(sec), e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static const SimAppClass *
+app_class(SimNetRun *run, SimScenarioSection *sec, GError **error)
+{
+  const char *app = sim_scenario_section_get(sec, "app", NULL);
+  if (!app || !*app)
+    app = "cbr";
+  const SimTypeInfo *info = sim_registry_lookup_kind(run->reg, "app", app);
+  if (!info || g_strcmp0(info->kind, "app") != 0 || g_strcmp0(info->name, "app.ping") == 0) {
+    g_autofree char *w = where(sec, "app");
+    GString *names = g_string_new(NULL);
+    for (guint i = 0; i < sim_registry_n_types(run->reg); i++) {
+      const SimTypeInfo *t = sim_registry_nth_type(run->reg, i);
+      if (g_strcmp0(t->kind, "app") == 0)
+        g_string_append_printf(names, "%s%s", names->len ? ", " : "", t->name + 4);
+    }
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] app: unknown application '%s' (expected %s)", w,
+                sim_scenario_section_header(sec), app, names->str);
+    g_string_free(names, TRUE);
+    return NULL;
+  }
+  return (const SimAppClass *)info;
+}
+
+static const char *const flow_structural[] = { "app", "src", "dst", "dst_address", "pattern",
+                                               NULL };
+
+static gboolean
+create_flow(SimNetRun *run, SimScenarioSection *sec, const SimAppClass *cls, const SimParams *p,
+            const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
+            SimRouting *routing, GError **error)
+{
+  if (routing && !sim_routing_reachable(routing, src, dst)) {
+    g_autofree char *w = where(sec, "dst");
+    warn(run, "%s: [%s] flow %s: %s cannot reach %s: its packets will be dropped (no_route)", w,
+         sim_scenario_section_header(sec), name, sim_node_name(src), sim_node_name(dst));
+  }
+  GError *e = NULL;
+  if (!cls->create(run->net, name, src, dst, dst_addr, p, &e)) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s]: %s", w,
+                sim_scenario_section_header(sec), e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+build_flow(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError **error)
+{
+  const SimAppClass *cls = app_class(run, sec, error);
+  if (!cls)
+    return FALSE;
+  const char *sn = structural(sec, "src", error);
+  const char *dn = sn ? structural(sec, "dst", error) : NULL;
+  if (!dn)
+    return FALSE;
+  SimNode *src = node_ref(run, sec, "src", sn, error);
+  SimNode *dst = src ? node_ref(run, sec, "dst", dn, error) : NULL;
+  if (!dst)
+    return FALSE;
+  SimIp6Addr da;
+  gboolean given;
+  if (!dst_address(sec, &da, &given, error))
+    return FALSE;
+  g_autoptr(SimParams) p = sim_params_parse(&cls->info, sec, flow_structural, error);
+  if (!p)
+    return FALSE;
+  return create_flow(run, sec, cls, p, sim_scenario_section_name(sec), src, dst,
+                     given ? &da : NULL, routing, error);
+}
+
+static GPtrArray *
+match_nodes(SimNetRun *run, const char *pattern)
+{
+  GPtrArray *out = g_ptr_array_new();
+  g_auto(GStrv) pats = g_strsplit_set(pattern, ",;", -1);
+  for (char **pt = pats; *pt; pt++) {
+    g_autoptr(GPatternSpec) spec = g_pattern_spec_new(g_strstrip(*pt));
+    for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++) {
+      SimNode *n = sim_net_node(run->net, i);
+      if (g_pattern_spec_match_string(spec, sim_node_name(n)) && !g_ptr_array_find(out, n, NULL))
+        g_ptr_array_add(out, n);
+    }
+  }
+  return out;
+}
+
+static gboolean
+build_flowset(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError **error)
+{
+  const SimAppClass *cls = app_class(run, sec, error);
+  if (!cls)
+    return FALSE;
+  const char *sn = structural(sec, "src", error);
+  const char *dn = sn ? structural(sec, "dst", error) : NULL;
+  if (!dn)
+    return FALSE;
+  const char *pattern = sim_scenario_section_get(sec, "pattern", NULL);
+  if (!pattern || !*pattern)
+    pattern = "pairs";
+  int pat = -1;
+  for (int i = 0; patterns[i]; i++)
+    if (strcmp(pattern, patterns[i]) == 0)
+      pat = i;
+  g_autoptr(GPtrArray) srcs = match_nodes(run, sn);
+  g_autoptr(GPtrArray) dsts = match_nodes(run, dn);
+  g_autofree char *w = where(sec, pat < 0 ? "pattern" : "src");
+  if (pat < 0) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] pattern: '%s' (expected pairs or all-to-all)", w,
+                sim_scenario_section_header(sec), pattern);
+    return FALSE;
+  }
+  if (srcs->len == 0 || dsts->len == 0 || (pat == 0 && srcs->len != dsts->len)) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s]: src matches %u nodes and dst %u%s", w, sim_scenario_section_header(sec),
+                srcs->len, dsts->len, pat == 0 ? " (pairs needs the same number, at least 1)" : "");
+    return FALSE;
+  }
+  g_autoptr(SimParams) p = sim_params_parse(&cls->info, sec, flow_structural, error);
+  if (!p)
+    return FALSE;
+  for (guint i = 0; i < srcs->len; i++) {
+    for (guint j = 0; j < dsts->len; j++) {
+      if (pat == 0 && i != j)
+        continue;
+      SimNode *s = srcs->pdata[i], *d = dsts->pdata[j];
+      if (s == d)
+        continue;
+      g_autofree char *name = g_strdup_printf("%s/%s-%s", sim_scenario_section_name(sec),
+                                              sim_node_name(s), sim_node_name(d));
+      if (!create_flow(run, sec, cls, p, name, s, d, NULL, routing, error))
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+build_ping(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError **error)
+{
+  static const char *const ignore[] = { "src", "dst", "dst_address", NULL };
+  const char *sn = structural(sec, "src", error);
+  const char *dn = sn ? structural(sec, "dst", error) : NULL;
+  if (!dn)
+    return FALSE;
+  SimNode *src = node_ref(run, sec, "src", sn, error);
+  SimNode *dst = src ? node_ref(run, sec, "dst", dn, error) : NULL;
+  if (!dst)
+    return FALSE;
+  SimIp6Addr da;
+  gboolean given;
+  if (!dst_address(sec, &da, &given, error))
+    return FALSE;
+  g_autoptr(SimParams) p = sim_params_parse(sim_registry_lookup(run->reg, "app.ping"), sec, ignore,
+                                            error);
+  if (!p)
+    return FALSE;
+  if (routing && !sim_routing_reachable(routing, src, dst)) {
+    g_autofree char *w = where(sec, "dst");
+    warn(run, "%s: [%s]: %s cannot reach %s", w, sim_scenario_section_header(sec),
+         sim_node_name(src), sim_node_name(dst));
+  }
+  SimPingConfig pc = { sim_params_get_time(p, "start"), sim_params_get_time(p, "interval"),
+                       (uint32_t)sim_params_get_uint(p, "count"),
+                       (uint32_t)sim_params_get_size(p, "size") };
+  GError *e = NULL;
+  if (!sim_ping_new(run->net, sim_scenario_section_name(sec), src, dst, given ? &da : NULL, &pc,
+                    &e)) {
+    g_autofree char *w = where(sec, NULL);
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- pcap --------------------------------------------------------------------------------- */
+
+static gboolean
+open_capture(SimNetRun *run, const char *outdir, SimIface *ifc, uint32_t snaplen, GError **error)
+{
+  g_autofree char *dir = g_build_filename(outdir, "pcap", NULL);
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO, "%s: %s", dir, g_strerror(errno));
+    return FALSE;
+  }
+  g_autofree char *file = g_strdup_printf("%s-%s.pcap", sim_node_name(sim_iface_node(ifc)),
+                                          sim_iface_name(ifc));
+  Capture c = { NULL, g_build_filename(dir, file, NULL) };
+  c.w = sim_pcap_writer_open(c.path, sim_framing_pcap_linktype(sim_link_config(sim_iface_link(ifc))->framing),
+                             snaplen, error);
+  if (!c.w) {
+    g_free(c.path);
+    return FALSE;
+  }
+  sim_iface_set_pcap(ifc, c.w);
+  g_array_append_val(run->captures, c);
+  return TRUE;
+}
+
+static gboolean
+setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_t snaplen,
+           const char *origin, GError **error)
+{
+  GHashTable *done = g_hash_table_new(NULL, NULL);
+  gboolean ok = TRUE;
+  for (const char *const *s = specs; ok && s && *s; s++) {
+    const char *spec = *s;
+    if (!*spec || strcmp(spec, "none") == 0)
+      continue;
+    if (strcmp(spec, "all") == 0) {
+      for (uint32_t i = 0; ok && i < sim_net_n_nodes(run->net); i++) {
+        SimNode *n = sim_net_node(run->net, i);
+        for (uint32_t k = 0; ok && k < sim_node_n_ifaces(n); k++) {
+          SimIface *ifc = sim_node_iface(n, k);
+          if (!g_hash_table_contains(done, ifc)) {
+            g_hash_table_add(done, ifc);
+            ok = open_capture(run, outdir, ifc, snaplen, error);
+          }
+        }
+      }
+      continue;
+    }
+    g_auto(GStrv) parts = g_strsplit(spec, ":", 2);
+    SimNode *n = sim_net_find_node(run->net, parts[0]);
+    if (!n) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: pcap '%s': unknown node '%s' (expected all, NODE or NODE:IFACE)", origin,
+                  spec, parts[0]);
+      ok = FALSE;
+      break;
+    }
+    gboolean found = FALSE;
+    for (uint32_t k = 0; ok && k < sim_node_n_ifaces(n); k++) {
+      SimIface *ifc = sim_node_iface(n, k);
+      if (parts[1] && strcmp(parts[1], sim_iface_name(ifc)) != 0)
+        continue;
+      found = TRUE;
+      if (!g_hash_table_contains(done, ifc)) {
+        g_hash_table_add(done, ifc);
+        ok = open_capture(run, outdir, ifc, snaplen, error);
+      }
+    }
+    if (ok && !found) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: pcap '%s': node %s has no interface '%s' (eth0..eth%u)", origin, spec,
+                  parts[0], parts[1] ? parts[1] : "", sim_node_n_ifaces(n) ? sim_node_n_ifaces(n) - 1 : 0);
+      ok = FALSE;
+    }
+  }
+  g_hash_table_unref(done);
+  return ok;
+}
+
+/* ---- the whole build ----------------------------------------------------------------------- */
+
+static const char *const known_kinds[] = { "simulation", "output", "addressing", "routing",
+                                           "topology", "node", "link", "route",
+                                           "flow", "flows", "ping", "include", NULL };
+
+static SimParams *
+fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
+{
+  SimScenarioSection *sec = sim_scenario_get_section(run->sc, header);
+  const SimTypeInfo *info = sim_registry_lookup(run->reg, type);
+  if (sec)
+    return sim_params_parse(info, sec, NULL, error);
+  return sim_params_parse_strv(info, NULL, error);
+}
+
+SimNetRun *
+sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts, GError **error)
+{
+  g_return_val_if_fail(sc != NULL && reg != NULL, NULL);
+  SimNetBuildOptions none = { -1, 0, NULL, NULL };
+  if (!opts)
+    opts = &none;
+  if (!sim_scenario_get_section(sc, "simulation")) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_MISSING_KEY,
+                "%s: no [simulation] section (expected at least 'duration = ...')",
+                sim_scenario_files(sc)[0] ? sim_scenario_files(sc)[0] : sim_scenario_name(sc));
+    return NULL;
+  }
+  SimNetRun *run = g_new0(SimNetRun, 1);
+  run->warnings = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(run->warnings, NULL);
+  run->captures = g_array_new(FALSE, FALSE, sizeof(Capture));
+  run->link_metric = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  run->sc = sc;
+  run->reg = reg;
+  run->run = opts->run;
+
+  g_autoptr(SimParams) simp = fixed_section(run, "simulation", "scenario.simulation", error);
+  g_autoptr(SimParams) outp = simp ? fixed_section(run, "output", "scenario.output", error) : NULL;
+  g_autoptr(SimParams) addrp = outp ? fixed_section(run, "addressing", "scenario.addressing", error)
+                                    : NULL;
+  g_autoptr(SimParams) routep = addrp ? fixed_section(run, "routing", "scenario.routing", error)
+                                      : NULL;
+  GArray *later = g_array_new(FALSE, FALSE, sizeof(LinkSection));
+  SimRouting *routing = NULL;
+  gboolean ok = routep != NULL;
+  if (ok) {
+    run->duration = sim_params_get_time(simp, "duration");
+    run->drain = sim_params_get_time(simp, "drain");
+    run->seed = opts->seed >= 0 ? (uint32_t)opts->seed : (uint32_t)sim_params_get_uint(simp, "seed");
+    run->histogram_bits = (unsigned)sim_params_get_uint(outp, "histogram_bits");
+    SimContextConfig cc = { (SimQueueKind)sim_params_get_enum(simp, "queue"), run->seed,
+                            opts->run };
+    run->ctx = sim_context_new(&cc);
+    run->net = sim_net_new(run->ctx);
+    sim_net_set_stop_time(run->net, run->duration);
+  }
+  /* unknown section kinds */
+  for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
+    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+    const char *kind = sim_scenario_section_kind(sec);
+    if (!g_strv_contains(known_kinds, kind) && !sim_scenario_section_is_variables(sec)) {
+      g_autofree char *w = where(sec, NULL);
+      g_autofree char *list = g_strjoinv(", ", (char **)known_kinds);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: unknown section [%s] (expected one of: %s; or a section of parameters "
+                  "referenced as ${%s.KEY})",
+                  w, sim_scenario_section_header(sec), list, kind);
+      ok = FALSE;
+    }
+  }
+  /* topologies, nodes, links in file order by kind */
+  static const char *const phase_kinds[] = { "topology", "node", "link" };
+  for (int ph = 0; ok && ph < 3; ph++) {
+    for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
+      SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+      if (strcmp(sim_scenario_section_kind(sec), phase_kinds[ph]) != 0)
+        continue;
+      if (ph == 0)
+        ok = build_topology(run, sec, error);
+      else if (ph == 1)
+        ok = build_node(run, sec, error);
+      else
+        ok = build_link(run, sec, later, error);
+    }
+  }
+  /* addresses: explicit ones first, then the plan */
+  for (guint i = 0; ok && i < later->len; i++) {
+    LinkSection *ls = &g_array_index(later, LinkSection, i);
+    ok = end_address(run, ls->sec, "a_address", sim_params_get_string(ls->params, "a_address"),
+                     sim_link_end(ls->link, 0), error) &&
+         end_address(run, ls->sec, "b_address", sim_params_get_string(ls->params, "b_address"),
+                     sim_link_end(ls->link, 1), error);
+  }
+  if (ok) {
+    for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++)
+      sim_ip6_install(sim_net_node(run->net, i));
+    if (sim_params_get_enum(addrp, "mode") == 0) {
+      SimAddrPlan plan;
+      sim_addr_plan_init(&plan);
+      GError *e = NULL;
+      SimScenarioSection *asec = sim_scenario_get_section(sc, "addressing");
+      if (!sim_ip6_prefix_parse(sim_params_get_string(addrp, "prefix"), &plan.base, FALSE, &e) ||
+          (plan.link_len = (unsigned)sim_params_get_uint(addrp, "link_prefix_len"),
+           plan.loopbacks = sim_params_get_bool(addrp, "loopbacks"),
+           !sim_addr_plan_apply(run->net, &plan, &e))) {
+        g_autofree char *w = asec ? where(asec, "prefix") : g_strdup(sim_scenario_name(sc));
+        g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [addressing]: %s",
+                    w, e->message);
+        g_error_free(e);
+        ok = FALSE;
+      }
+    }
+  }
+  for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
+    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+    if (strcmp(sim_scenario_section_kind(sec), "route") == 0)
+      ok = build_route(run, sec, error);
+  }
+  if (ok) {
+    SimRoutingConfig rc = { (SimMetricKind)sim_params_get_enum(routep, "metric"),
+                            sim_params_get_bool(routep, "ecmp"),
+                            (size_t)sim_params_get_size(routep, "cache") };
+    routing = sim_routing_new(run->net, &rc, (const uint32_t *)run->link_metric->data, error);
+    ok = routing != NULL;
+    if (ok && sim_params_get_enum(routep, "mode") == 1)
+      sim_ip6_set_resolver(run->net, NULL, NULL); /* static: no computed routes */
+  }
+  for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
+    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+    const char *kind = sim_scenario_section_kind(sec);
+    SimRouting *check = sim_params_get_enum(routep, "mode") == 0 ? routing : NULL;
+    if (strcmp(kind, "flow") == 0)
+      ok = build_flow(run, sec, check, error);
+    else if (strcmp(kind, "flows") == 0)
+      ok = build_flowset(run, sec, check, error);
+    else if (strcmp(kind, "ping") == 0)
+      ok = build_ping(run, sec, check, error);
+  }
+  for (guint i = 0; ok && i < later->len; i++)
+    ok = schedule_link_events(&g_array_index(later, LinkSection, i), error);
+  if (ok && opts->outdir) {
+    const char *const *specs = opts->pcap ? opts->pcap : sim_params_get_list(outp, "pcap");
+    ok = setup_pcap(run, specs, opts->outdir, (uint32_t)sim_params_get_size(outp, "snaplen"),
+                    opts->pcap ? "--pcap" : "[output]", error);
+  }
+  if (ok)
+    ok = sim_scenario_check_unused(sc, error);
+  for (guint i = 0; i < later->len; i++)
+    sim_params_free(g_array_index(later, LinkSection, i).params);
+  g_array_unref(later);
+  if (!ok) {
+    sim_net_run_free(run);
+    return NULL;
+  }
+  return run;
+}
+
+gboolean
+sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall_seconds,
+                   long peak_rss_kb, GError **error)
+{
+  gboolean ok = TRUE;
+  for (guint i = 0; i < run->captures->len; i++) {
+    Capture *c = &g_array_index(run->captures, Capture, i);
+    GError *e = NULL;
+    if (c->w && !sim_pcap_writer_close(c->w, &e) && ok) {
+      g_propagate_error(error, e);
+      ok = FALSE;
+    } else if (e) {
+      g_error_free(e);
+    }
+    c->w = NULL;
+  }
+  for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++) {
+    SimNode *n = sim_net_node(run->net, i);
+    for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++)
+      sim_iface_set_pcap(sim_node_iface(n, k), NULL);
+  }
+  if (!ok)
+    return FALSE;
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO, "%s: %s", dir, g_strerror(errno));
+    return FALSE;
+  }
+  SimRunInfo info = { wall_seconds, sim_now(run->ctx), peak_rss_kb };
+  if (!sim_net_write_results(run->net, dir, &info, error))
+    return FALSE;
+  /* manifest: what produced these results */
+  gsize len = 0;
+  g_autofree char *resolved = sim_scenario_to_keyfile_data(sc, &len);
+  GString *m = g_string_new(NULL);
+  g_string_append_printf(m,
+                         "# ipesim run manifest: the scenario as resolved (includes, defaults and "
+                         "overrides applied)\n[manifest]\nprogram=ipesim\nversion=%s\nscenario=%s\n"
+                         "seed=%u\nrun=%u\n",
+                         PACKAGE_VERSION, sim_scenario_name(sc), run->seed, run->run);
+  g_string_append(m, "files=");
+  for (const char *const *f = sim_scenario_files(sc); f && *f; f++)
+    g_string_append_printf(m, "%s%s", f == sim_scenario_files(sc) ? "" : ";", *f);
+  g_string_append(m, "\n\n");
+  g_string_append_len(m, resolved, (gssize)len);
+  g_autofree char *path = g_build_filename(dir, "manifest.ini", NULL);
+  ok = g_file_set_contents(path, m->str, (gssize)m->len, error);
+  g_string_free(m, TRUE);
+  return ok && sim_net_check_conservation(run->net, error);
+}

@@ -1,0 +1,82 @@
+/* netscenario.h - networks built from scenario files.
+ *
+ * sim_net_registry_new() registers every built-in network type by name
+ * (`link.p2p`, `app.cbr`, `app.poisson`, `app.onoff`, `app.ping`,
+ * `topology.grid`, ... and the fixed sections `scenario.simulation`,
+ * `scenario.output`, `scenario.addressing`, `scenario.routing`); research
+ * code adds its own applications with sim_net_registry_add_app() and names
+ * them in scenario files like the built-in ones. sim_net_build() turns a
+ * loaded SimScenario into a ready-to-run network; the format is described
+ * in docs/scenario-format.md.
+ */
+#ifndef IPESIM_NETSCENARIO_H
+#define IPESIM_NETSCENARIO_H
+
+#include "app.h"
+#include "net.h"
+#include "simregistry.h"
+#include "simscenario.h"
+
+G_BEGIN_DECLS
+
+/* Registry with all built-in network types. */
+SIM_API SimRegistry *sim_net_registry_new(void);
+
+/**
+ * SimAppClass:
+ * A user application type: @info.kind must be "app"; @create starts an
+ * instance for a [flow NAME] section (or a C caller) between @src and
+ * @dst with its parsed parameters. The application uses the public API
+ * (UDP sockets, events of its own entity, sim_net_packet_created()...).
+ */
+typedef struct {
+  SimTypeInfo info;
+  gboolean (*create)(SimNet *net, const char *name, SimNode *src, SimNode *dst,
+                     const SimIp6Addr *dst_addr, const SimParams *params, GError **error);
+} SimAppClass;
+
+SIM_API gboolean sim_net_registry_add_app(SimRegistry *reg, const SimAppClass *cls,
+                                          GError **error);
+
+typedef struct {
+  int64_t seed;        /* >= 0 overrides [simulation] seed */
+  uint32_t run;        /* replication number (random streams) */
+  const char *const *pcap; /* NULL-terminated specs: "all", "NODE", "NODE:IFACE" */
+  const char *outdir;  /* where pcap/ goes; NULL = no pcap */
+} SimNetBuildOptions;
+
+typedef struct _SimNetRun SimNetRun;
+
+/**
+ * sim_net_build:
+ * Builds the network of @sc (nodes, links, addresses, routes, flows,
+ * pings, link events, pcap writers) on a new context. Errors name the
+ * file and line of the offending key. Problems that do not stop the run
+ * (e.g. a flow whose destination cannot be reached) become warnings.
+ * Returns: (transfer full) (nullable): the run, NULL with @error.
+ */
+SIM_API SimNetRun *sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
+                                 GError **error);
+SIM_API void sim_net_run_free(SimNetRun *run);
+
+SIM_API SimNet *sim_net_run_net(const SimNetRun *run);
+SIM_API SimContext *sim_net_run_context(const SimNetRun *run);
+/* End of the run: duration + drain. */
+SIM_API SimTime sim_net_run_end(const SimNetRun *run);
+SIM_API uint32_t sim_net_run_seed(const SimNetRun *run);
+/* Warnings found while building (file:line: text), NULL-terminated. */
+SIM_API const char *const *sim_net_run_warnings(const SimNetRun *run);
+
+/**
+ * sim_net_run_finish:
+ * After the simulation: closes the pcap files, writes the result tables
+ * (results.h) and manifest.ini into @dir, checks packet conservation.
+ */
+SIM_API gboolean sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir,
+                                    double wall_seconds, long peak_rss_kb, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimNetRun, sim_net_run_free)
+
+G_END_DECLS
+
+#endif /* IPESIM_NETSCENARIO_H */

@@ -1,0 +1,226 @@
+/* results.c - flows.csv, pings.csv, links.csv, drops.csv, summary.csv.
+ *
+ * Units are in the column names (DESIGN.md rule 9): delays in us with
+ * picosecond resolution (9 significant digits kept), rates in bit/s.
+ * Missing values (no packet received) are written "nan".
+ */
+#define G_LOG_DOMAIN "ipesim-net"
+#include "config.h"
+
+#include "results.h"
+#include "app.h"
+#include "net-private.h"
+#include "simcsv.h"
+
+#include <math.h>
+
+static double
+us(double ps)
+{
+  return ps * 1e-6;
+}
+
+static void
+add_us(SimCsvWriter *w, double ps)
+{
+  sim_csv_writer_add_double(w, isnan(ps) ? NAN : us(ps), 12);
+}
+
+static SimCsvWriter *
+open_csv(const char *dir, const char *name, const char *const *cols, GError **error)
+{
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  return sim_csv_writer_open(path, cols, error);
+}
+
+static gboolean
+write_flows(SimNet *net, const char *dir, GError **error)
+{
+  static const char *const cols[] = {
+    "flow", "src", "dst", "app", "tx_packets", "rx_packets", "tx_bytes", "rx_bytes",
+    "dropped", "in_flight", "loss_ratio", "delay_mean_us", "delay_min_us", "delay_p50_us",
+    "delay_p90_us", "delay_p99_us", "delay_p999_us", "delay_max_us", "jitter_us",
+    "throughput_bps", "out_of_order", NULL
+  };
+  SimCsvWriter *w = open_csv(dir, "flows.csv", cols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_flows(net); i++) {
+    SimFlow *f = sim_net_flow(net, i);
+    const SimFlowStats *st = sim_flow_stats(f);
+    uint64_t dropped = sim_flow_drops(f);
+    uint64_t in_flight = st->tx_packets - st->rx_packets - dropped;
+    bool any = st->rx_packets > 0;
+    sim_csv_writer_add_string(w, sim_flow_name(f));
+    sim_csv_writer_add_string(w, sim_node_name(sim_flow_src(f)));
+    sim_csv_writer_add_string(w, sim_node_name(sim_flow_dst(f)));
+    sim_csv_writer_add_string(w, sim_traffic_kind_name(sim_flow_config(f)->kind));
+    sim_csv_writer_add_uint(w, st->tx_packets);
+    sim_csv_writer_add_uint(w, st->rx_packets);
+    sim_csv_writer_add_uint(w, st->tx_bytes);
+    sim_csv_writer_add_uint(w, st->rx_bytes);
+    sim_csv_writer_add_uint(w, dropped);
+    sim_csv_writer_add_uint(w, in_flight);
+    sim_csv_writer_add_double(w, st->tx_packets ? (double)dropped / (double)st->tx_packets : NAN, 9);
+    add_us(w, any ? st->delay_stats.mean : NAN);
+    add_us(w, any ? (double)sim_histogram_min(st->delay) : NAN);
+    add_us(w, sim_histogram_quantile(st->delay, 0.5));
+    add_us(w, sim_histogram_quantile(st->delay, 0.9));
+    add_us(w, sim_histogram_quantile(st->delay, 0.99));
+    add_us(w, sim_histogram_quantile(st->delay, 0.999));
+    add_us(w, any ? (double)sim_histogram_max(st->delay) : NAN);
+    add_us(w, any ? st->jitter_ps : NAN);
+    double span = any ? sim_time_to_seconds(st->last_rx - st->first_tx) : 0;
+    sim_csv_writer_add_double(w, span > 0 ? (double)st->rx_bytes * 8.0 / span : NAN, 9);
+    sim_csv_writer_add_uint(w, st->out_of_order);
+    sim_csv_writer_end_row(w);
+  }
+  return sim_csv_writer_commit(w, error);
+}
+
+static gboolean
+write_pings(SimNet *net, const char *dir, GError **error)
+{
+  static const char *const cols[] = { "ping", "src", "dst", "sent", "received", "loss_ratio",
+                                      "rtt_min_us", "rtt_mean_us", "rtt_max_us", "rtt_p50_us",
+                                      "rtt_p99_us", NULL };
+  SimCsvWriter *w = open_csv(dir, "pings.csv", cols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_pings(net); i++) {
+    SimPing *pg = sim_net_ping(net, i);
+    const SimPingStats *st = sim_ping_stats(pg);
+    bool any = st->received > 0;
+    sim_csv_writer_add_string(w, sim_ping_name(pg));
+    sim_csv_writer_add_string(w, sim_node_name(sim_ping_src(pg)));
+    sim_csv_writer_add_string(w, sim_node_name(sim_ping_dst(pg)));
+    sim_csv_writer_add_uint(w, st->sent);
+    sim_csv_writer_add_uint(w, st->received);
+    sim_csv_writer_add_double(
+      w, st->sent ? (double)(st->sent - st->received) / (double)st->sent : NAN, 9);
+    add_us(w, any ? (double)sim_histogram_min(st->rtt) : NAN);
+    add_us(w, any ? st->rtt_stats.mean : NAN);
+    add_us(w, any ? (double)sim_histogram_max(st->rtt) : NAN);
+    add_us(w, sim_histogram_quantile(st->rtt, 0.5));
+    add_us(w, sim_histogram_quantile(st->rtt, 0.99));
+    sim_csv_writer_end_row(w);
+  }
+  return sim_csv_writer_commit(w, error);
+}
+
+static gboolean
+write_links(SimNet *net, const char *dir, SimTime now, GError **error)
+{
+  static const char *const cols[] = { "link", "from", "to", "interface", "rate_bps", "delay_us",
+                                      "utilization", "tx_packets", "tx_bytes", "queue_drops",
+                                      "link_loss", "queue_mean", "queue_max", NULL };
+  SimCsvWriter *w = open_csv(dir, "links.csv", cols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_links(net); i++) {
+    SimLink *l = sim_net_link(net, i);
+    for (unsigned e = 0; e < 2; e++) {
+      SimIface *ifc = sim_link_end(l, e);
+      const SimIfaceStats *st = sim_iface_stats(ifc);
+      sim_csv_writer_add_string(w, sim_link_name(l));
+      sim_csv_writer_add_string(w, sim_node_name(sim_iface_node(ifc)));
+      sim_csv_writer_add_string(w, sim_node_name(sim_iface_node(sim_iface_peer(ifc))));
+      sim_csv_writer_add_string(w, sim_iface_name(ifc));
+      sim_csv_writer_add_uint(w, sim_iface_rate(ifc));
+      add_us(w, (double)sim_link_config(l)->delay);
+      sim_csv_writer_add_double(w, now > 0 ? (double)st->busy / (double)now : 0.0, 9);
+      sim_csv_writer_add_uint(w, st->tx_packets);
+      sim_csv_writer_add_uint(w, st->tx_bytes);
+      sim_csv_writer_add_uint(w, st->drops[SIM_DROP_QUEUE_FULL]);
+      /* loss on this direction is counted at the receiving end */
+      sim_csv_writer_add_uint(w, sim_iface_stats(sim_iface_peer(ifc))->drops[SIM_DROP_LINK_LOSS]);
+      sim_csv_writer_add_double(w, sim_time_average_mean(&st->qlen, now), 9);
+      sim_csv_writer_add_uint(w, st->qlen_max);
+      sim_csv_writer_end_row(w);
+    }
+  }
+  return sim_csv_writer_commit(w, error);
+}
+
+static gboolean
+write_drops(SimNet *net, const char *dir, GError **error)
+{
+  static const char *const cols[] = { "node", "interface", "reason", "count", NULL };
+  SimCsvWriter *w = open_csv(dir, "drops.csv", cols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    for (int r = 0; r < SIM_DROP_N; r++) {
+      uint64_t total = sim_node_drops(n, (SimDropReason)r);
+      if (!total)
+        continue;
+      uint64_t at_ifaces = 0;
+      for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++) {
+        SimIface *ifc = sim_node_iface(n, k);
+        uint64_t c = sim_iface_stats(ifc)->drops[r];
+        if (!c)
+          continue;
+        at_ifaces += c;
+        sim_csv_writer_add_string(w, sim_node_name(n));
+        sim_csv_writer_add_string(w, sim_iface_name(ifc));
+        sim_csv_writer_add_string(w, sim_drop_reason_name((SimDropReason)r));
+        sim_csv_writer_add_uint(w, c);
+        sim_csv_writer_end_row(w);
+      }
+      if (total > at_ifaces) {
+        /* drops in the stack itself, before an interface was chosen */
+        sim_csv_writer_add_string(w, sim_node_name(n));
+        sim_csv_writer_add_string(w, "");
+        sim_csv_writer_add_string(w, sim_drop_reason_name((SimDropReason)r));
+        sim_csv_writer_add_uint(w, total - at_ifaces);
+        sim_csv_writer_end_row(w);
+      }
+    }
+  }
+  return sim_csv_writer_commit(w, error);
+}
+
+static gboolean
+write_summary(SimNet *net, const char *dir, const SimRunInfo *info, GError **error)
+{
+  static const char *const cols[] = { "events", "wall_seconds", "events_per_second",
+                                      "sim_seconds", "packets_sent", "packets_delivered",
+                                      "packets_dropped", "packets_in_flight", "packet_hops",
+                                      "peak_rss_kb", "nodes", "links", "flows", NULL };
+  SimCsvWriter *w = open_csv(dir, "summary.csv", cols, error);
+  if (!w)
+    return FALSE;
+  SimContext *ctx = sim_net_context(net);
+  const SimNetCounters *c = sim_net_counters(net);
+  uint64_t events = sim_events_executed(ctx);
+  sim_csv_writer_add_uint(w, events);
+  sim_csv_writer_add_double(w, info->wall_seconds, 6);
+  sim_csv_writer_add_double(w, info->wall_seconds > 0 ? (double)events / info->wall_seconds : NAN,
+                            6);
+  sim_csv_writer_add_double(w, sim_time_to_seconds(info->sim_time), 12);
+  sim_csv_writer_add_uint(w, c->created);
+  sim_csv_writer_add_uint(w, c->delivered);
+  sim_csv_writer_add_uint(w, c->dropped);
+  sim_csv_writer_add_uint(w, sim_net_in_flight(net));
+  sim_csv_writer_add_uint(w, c->packet_hops);
+  if (info->peak_rss_kb >= 0)
+    sim_csv_writer_add_int(w, info->peak_rss_kb);
+  else
+    sim_csv_writer_add_empty(w);
+  sim_csv_writer_add_uint(w, sim_net_n_nodes(net));
+  sim_csv_writer_add_uint(w, sim_net_n_links(net));
+  sim_csv_writer_add_uint(w, sim_net_n_flows(net));
+  sim_csv_writer_end_row(w);
+  return sim_csv_writer_commit(w, error);
+}
+
+gboolean
+sim_net_write_results(SimNet *net, const char *dir, const SimRunInfo *info, GError **error)
+{
+  g_return_val_if_fail(net != NULL && dir != NULL && info != NULL, FALSE);
+  SimTime now = sim_now(sim_net_context(net));
+  return write_flows(net, dir, error) && write_pings(net, dir, error) &&
+         write_links(net, dir, now, error) && write_drops(net, dir, error) &&
+         write_summary(net, dir, info, error);
+}

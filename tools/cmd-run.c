@@ -1,0 +1,244 @@
+/* cmd-run.c - `ipesim run`, `ipesim check` and `ipesim list`.
+ *
+ *   ipesim run SCENARIO [-o DIR] [--set SECTION.KEY=VALUE]... [--seed N]
+ *                       [--pcap NODE[:IFACE]|all]... [-q|-v]
+ *   ipesim check SCENARIO [--set ...]
+ *   ipesim list
+ *
+ * A run builds the network, simulates until duration + drain and writes the
+ * result tables, the manifest and the requested pcap files into DIR
+ * (default results/<scenario name>/; run-N/ sub-folders when [simulation]
+ * runs > 1). Errors name the file and line; the exit status is 0 on
+ * success, 1 when the scenario or the run fails, 2 on bad usage.
+ */
+#include "config.h"
+
+#include "netscenario.h"
+#include "simcontext.h"
+#include "simregistry.h"
+#include "simscenario.h"
+#include "tools.h"
+
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+typedef struct {
+  gboolean tty;
+  double t0;
+  double last;
+  SimTime end;
+} Progress;
+
+static double
+wall(void)
+{
+  return (double)g_get_monotonic_time() * 1e-6;
+}
+
+static void
+on_progress(SimContext *ctx, uint64_t events, void *data)
+{
+  Progress *p = data;
+  double now = wall();
+  if (now - p->last < 0.5)
+    return;
+  p->last = now;
+  double frac = p->end > 0 ? sim_time_to_seconds(sim_now(ctx)) / sim_time_to_seconds(p->end) : 0;
+  double elapsed = now - p->t0;
+  double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+  char t[SIM_TIME_FORMAT_SIZE], e[SIM_TIME_FORMAT_SIZE];
+  fprintf(stderr, "\r  sim %s / %s  %5.1f%%  %.2fM events/s  ETA %.0fs   ",
+          sim_time_format(sim_now(ctx), t), sim_time_format(p->end, e), 100 * frac,
+          (double)events / elapsed / 1e6, eta);
+  fflush(stderr);
+}
+
+static SimScenario *
+load(const char *path, char **sets, GError **error)
+{
+  SimScenario *sc = sim_scenario_load(path, error);
+  if (!sc)
+    return NULL;
+  for (char **s = sets; s && *s; s++) {
+    if (!sim_scenario_set(sc, *s, error)) {
+      sim_scenario_free(sc);
+      return NULL;
+    }
+  }
+  return sc;
+}
+
+static uint64_t
+runs_of(SimScenario *sc)
+{
+  SimScenarioSection *s = sim_scenario_get_section(sc, "simulation");
+  uint64_t runs = 1;
+  const char *v = s ? sim_scenario_section_peek(s, "runs", NULL) : NULL;
+  if (v)
+    g_ascii_string_to_unsigned(v, 10, 1, 100000, &runs, NULL);
+  return runs;
+}
+
+static long
+peak_rss_kb(void)
+{
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+int
+ipesim_cmd_run(int argc, char **argv)
+{
+  char *outdir = NULL;
+  char **sets = NULL, **pcaps = NULL;
+  gint64 seed = -1;
+  gboolean quiet = FALSE, verbose = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
+      "result folder (default results/<scenario name>)", "DIR" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a scenario value",
+      "SECTION.KEY=VALUE" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "random seed (overrides [simulation] seed)", "N" },
+    { "pcap", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &pcaps, "capture interfaces (repeatable)",
+      "all|NODE[:IFACE]" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "only errors", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "more detail on stderr", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) oc = g_option_context_new("SCENARIO - run a scenario");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  int status = 0;
+  SimScenario *sc = NULL;
+  SimRegistry *reg = NULL;
+  char *dir = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &error) || argc != 2 || seed > UINT32_MAX) {
+    fprintf(stderr, "ipesim run: %s\n",
+            error ? error->message : "expected one scenario file (see ipesim run --help)");
+    status = 2;
+    goto out;
+  }
+  sc = load(argv[1], sets, &error);
+  if (!sc) {
+    fprintf(stderr, "ipesim run: %s\n", error->message);
+    status = 1;
+    goto out;
+  }
+  reg = sim_net_registry_new();
+  dir = outdir ? g_strdup(outdir) : g_build_filename("results", sim_scenario_name(sc), NULL);
+  uint64_t runs = runs_of(sc);
+  for (uint64_t r = 0; r < runs; r++) {
+    g_autofree char *rdir = runs > 1 ? g_strdup_printf("%s/run-%" G_GUINT64_FORMAT, dir, r)
+                                     : g_strdup(dir);
+    SimNetBuildOptions bo = { seed, (uint32_t)r, (const char *const *)pcaps, rdir };
+    double t0 = wall();
+    SimNetRun *run = sim_net_build(sc, reg, &bo, &error);
+    if (!run) {
+      fprintf(stderr, "ipesim run: %s\n", error->message);
+      status = 1;
+      goto out;
+    }
+    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
+      if (!quiet)
+        fprintf(stderr, "warning: %s\n", *w);
+    SimContext *ctx = sim_net_run_context(run);
+    Progress pg = { isatty(2) && !quiet, wall(), wall(), sim_net_run_end(run) };
+    if (pg.tty)
+      sim_context_set_progress(ctx, 1 << 18, on_progress, &pg);
+    if (verbose)
+      fprintf(stderr, "run %" G_GUINT64_FORMAT ": built %u nodes, %u links, %u flows in %.2fs\n",
+              r, sim_net_n_nodes(sim_net_run_net(run)), sim_net_n_links(sim_net_run_net(run)),
+              sim_net_n_flows(sim_net_run_net(run)), wall() - t0);
+    double t1 = wall();
+    sim_run_until(ctx, sim_net_run_end(run));
+    double t2 = wall();
+    if (pg.tty)
+      fprintf(stderr, "\r%*s\r", 78, "");
+    if (!sim_net_run_finish(run, sc, rdir, t2 - t1, peak_rss_kb(), &error)) {
+      fprintf(stderr, "ipesim run: %s\n", error->message);
+      sim_net_run_free(run);
+      status = 1;
+      goto out;
+    }
+    if (!quiet) {
+      const SimNetCounters *c = sim_net_counters(sim_net_run_net(run));
+      printf("%s: %" G_GUINT64_FORMAT " events in %.3fs (%.2fM/s), %" G_GUINT64_FORMAT
+             " packets sent, %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT
+             " dropped -> %s/\n",
+             sim_scenario_name(sc), sim_events_executed(ctx), t2 - t1,
+             (double)sim_events_executed(ctx) / (t2 - t1) / 1e6, c->created, c->delivered,
+             c->dropped, rdir);
+    }
+    sim_net_run_free(run);
+  }
+out:
+  sim_registry_free(reg);
+  sim_scenario_free(sc);
+  g_free(dir);
+  g_free(outdir);
+  g_strfreev(sets);
+  g_strfreev(pcaps);
+  return status;
+}
+
+int
+ipesim_cmd_check(int argc, char **argv)
+{
+  char **sets = NULL;
+  GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a scenario value",
+      "SECTION.KEY=VALUE" },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) oc = g_option_context_new("SCENARIO - validate a scenario");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  if (!g_option_context_parse(oc, &argc, &argv, &error) || argc != 2) {
+    fprintf(stderr, "ipesim check: %s\n", error ? error->message : "expected one scenario file");
+    g_strfreev(sets);
+    return 2;
+  }
+  SimScenario *sc = load(argv[1], sets, &error);
+  g_strfreev(sets);
+  if (!sc) {
+    fprintf(stderr, "ipesim check: %s\n", error->message);
+    return 1;
+  }
+  SimRegistry *reg = sim_net_registry_new();
+  SimNetRun *run = sim_net_build(sc, reg, NULL, &error);
+  int status = 0;
+  if (!run) {
+    fprintf(stderr, "ipesim check: %s\n", error->message);
+    status = 1;
+  } else {
+    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
+      fprintf(stderr, "warning: %s\n", *w);
+    SimNet *net = sim_net_run_net(run);
+    char t[SIM_TIME_FORMAT_SIZE];
+    printf("%s: ok: %u nodes, %u links, %u flows, %u pings, runs until %s\n",
+           sim_scenario_name(sc), sim_net_n_nodes(net), sim_net_n_links(net),
+           sim_net_n_flows(net), sim_net_n_pings(net), sim_time_format(sim_net_run_end(run), t));
+  }
+  sim_net_run_free(run);
+  sim_registry_free(reg);
+  sim_scenario_free(sc);
+  return status;
+}
+
+int
+ipesim_cmd_list(int argc, char **argv)
+{
+  (void)argv;
+  if (argc > 1) {
+    fprintf(stderr, "ipesim list: no arguments expected\n");
+    return 2;
+  }
+  SimRegistry *reg = sim_net_registry_new();
+  GString *out = g_string_new(NULL);
+  sim_registry_describe(reg, out);
+  fputs(out->str, stdout);
+  g_string_free(out, TRUE);
+  sim_registry_free(reg);
+  return 0;
+}
