@@ -80,6 +80,44 @@ runs_of(SimScenario *sc)
   return runs;
 }
 
+/* delay_cdf.gp next to delay_cdf.csv: one CDF line per flow (the first
+ * 12), rendered to delay_cdf.png and .svg when @render. */
+static const char delay_plot[] =
+  "# One-way delay CDF per flow (the first 12), from delay_cdf.csv written by\n"
+  "# `ipesim run`. Edit freely and run `gnuplot delay_cdf.gp` in this folder.\n"
+  "set datafile separator comma\n"
+  "set key bottom right\n"
+  "set logscale x\n"
+  "set xlabel 'one-way delay (us)'\n"
+  "set ylabel 'fraction of packets'\n"
+  "set yrange [0:1.02]\n"
+  "set grid\n"
+  "set title '%s: one-way delay'\n"
+  "flows = '%s'\n"
+  "plot_it = \"plot for [f in flows] 'delay_cdf.csv' using (strcol(1) eq f ? $2 : NaN):3 \\\n"
+  "  with steps lw 2 title f\"\n"
+  "set terminal pngcairo size 900,600\n"
+  "set output 'delay_cdf.png'\n"
+  "eval plot_it\n"
+  "set terminal svg size 900,600\n"
+  "set output 'delay_cdf.svg'\n"
+  "eval plot_it\n";
+
+static gboolean
+write_delay_plot(SimNet *net, const char *scenario, const char *dir, gboolean render,
+                 GError **error)
+{
+  GString *flows = g_string_new(NULL);
+  for (uint32_t i = 0; i < sim_net_n_flows(net) && i < 12; i++)
+    g_string_append_printf(flows, "%s%s", i ? " " : "", sim_flow_name(sim_net_flow(net, i)));
+  g_autofree char *script = g_strdup_printf(delay_plot, scenario, flows->str);
+  g_string_free(flows, TRUE);
+  g_autofree char *path = g_build_filename(dir, "delay_cdf.gp", NULL);
+  if (!g_file_set_contents(path, script, -1, error))
+    return FALSE;
+  return !render || sim_net_n_flows(net) == 0 || ipesim_run_gnuplot(dir, "delay_cdf.gp", error);
+}
+
 static long
 peak_rss_kb(void)
 {
@@ -93,8 +131,10 @@ ipesim_cmd_run(int argc, char **argv)
   char *outdir = NULL;
   char **sets = NULL, **pcaps = NULL;
   gint64 seed = -1;
-  gboolean quiet = FALSE, verbose = FALSE;
+  gboolean quiet = FALSE, verbose = FALSE, plot = FALSE;
   GOptionEntry entries[] = {
+    { "plot", 0, 0, G_OPTION_ARG_NONE, &plot,
+      "render delay_cdf.png with gnuplot (the script is written in any case)", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
       "result folder (default results/<scenario name>)", "DIR" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a scenario value",
@@ -160,6 +200,11 @@ ipesim_cmd_run(int argc, char **argv)
       sim_net_run_free(run);
       status = 1;
       goto out;
+    }
+    if (!write_delay_plot(sim_net_run_net(run), sim_scenario_name(sc), rdir, plot, &error)) {
+      fprintf(stderr, "ipesim run: %s\n", error->message);
+      g_clear_error(&error);
+      status = 1;
     }
     if (!quiet) {
       const SimNetCounters *c = sim_net_counters(sim_net_run_net(run));

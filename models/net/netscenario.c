@@ -82,9 +82,8 @@ static const SimParamSpec node_params[] = {
     { "mtu", SIM_PARAM_SIZE, "1500B", "IPv6 MTU", NULL, SIM_PARAM_RANGE(1280, 65535) },          \
     { "framing", SIM_PARAM_ENUM, "ppp", "none (raw IPv6), ppp (2 bytes) or ethernet (38)",       \
       framings, 0, 0 },                                                                          \
-    { "queue_packets", SIM_PARAM_UINT, "1000", "drop-tail limit in packets (0: none)", NULL,     \
-      SIM_PARAM_RANGE(0, 4294967295.0) },                                                        \
-    { "queue_bytes", SIM_PARAM_SIZE, "0B", "drop-tail limit in bytes (0: none)", NULL, 0, 0 },   \
+    { "queue", SIM_PARAM_STRING, "droptail",                                                     \
+      "queue discipline type; its parameters are the keys queue_PARAM", NULL, 0, 0 },            \
     { "loss", SIM_PARAM_RATIO, "0", "Bernoulli loss probability per packet", NULL, 0, 0 },       \
     { "ge_p", SIM_PARAM_RATIO, "0", "Gilbert-Elliott P(good->bad) per packet (0: off)", NULL, 0, \
       0 },                                                                                       \
@@ -100,6 +99,12 @@ static const SimParamSpec link_params[] = {
   { "b_address", SIM_PARAM_STRING, "", "address of end b (ADDR/LEN)", NULL, 0, 0 },
   { "down_at", SIM_PARAM_LIST, "", "times at which the link goes down", NULL, 0, 0 },
   { "up_at", SIM_PARAM_LIST, "", "times at which it comes back up", NULL, 0, 0 },
+};
+
+static const SimParamSpec droptail_params[] = {
+  { "packets", SIM_PARAM_UINT, "1000", "limit in packets (0: none)", NULL,
+    SIM_PARAM_RANGE(0, 4294967295.0) },
+  { "bytes", SIM_PARAM_SIZE, "0B", "limit in bytes (0: none)", NULL, 0, 0 },
 };
 
 static const SimParamSpec route_params[] = {
@@ -255,6 +260,26 @@ static const SimTypeInfo fixed_types[] = {
        ping_params),
 };
 
+static SimQdisc *
+droptail_create(const SimParams *p, GError **error)
+{
+  uint32_t packets = (uint32_t)sim_params_get_uint(p, "packets");
+  uint64_t bytes = sim_params_get_size(p, "bytes");
+  if (packets == 0 && bytes == 0) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "queue_packets and queue_bytes are both 0: the queue needs a limit");
+    return NULL;
+  }
+  return sim_qdisc_droptail_new(packets, bytes);
+}
+
+static const SimQdiscType droptail_type = {
+  TYPE("qdisc.droptail", "qdisc",
+       "drop-tail FIFO; in [link] sections: queue = droptail, queue_packets, queue_bytes",
+       droptail_params),
+  droptail_create,
+};
+
 static gboolean traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst,
                                const SimIp6Addr *dst_addr, const SimParams *params,
                                GError **error);
@@ -281,12 +306,26 @@ sim_net_registry_new(void)
     sim_registry_add(reg, &topo_classes[i].info, &e);
   for (size_t i = 0; !e && i < G_N_ELEMENTS(traffic_classes); i++)
     sim_registry_add(reg, &traffic_classes[i].info, &e);
+  if (!e)
+    sim_registry_add(reg, &droptail_type.info, &e);
   if (e) {
     /* the built-in tables are constant: this is a programming error */
     g_critical("built-in type refused: %s", e->message);
     g_error_free(e);
   }
   return reg;
+}
+
+gboolean
+sim_net_registry_add_qdisc(SimRegistry *reg, const SimQdiscType *type, GError **error)
+{
+  g_return_val_if_fail(reg && type && type->create, FALSE);
+  if (g_strcmp0(type->info.kind, "qdisc") != 0 || !g_str_has_prefix(type->info.name, "qdisc.")) {
+    g_set_error(error, SIM_REGISTRY_ERROR, 0, "%s: a queue discipline type is named qdisc.NAME",
+                type->info.name);
+    return FALSE;
+  }
+  return sim_registry_add(reg, &type->info, error);
 }
 
 gboolean
@@ -433,8 +472,6 @@ link_config_from_params(SimLinkConfig *c, const SimParams *p)
   c->delay = sim_params_get_time(p, "delay");
   c->mtu = (uint32_t)sim_params_get_size(p, "mtu");
   c->framing = (SimFraming)sim_params_get_enum(p, "framing");
-  c->queue_packets = (uint32_t)sim_params_get_uint(p, "queue_packets");
-  c->queue_bytes = sim_params_get_size(p, "queue_bytes");
   c->loss = sim_params_get_ratio(p, "loss");
   c->ge_p = sim_params_get_ratio(p, "ge_p");
   c->ge_r = sim_params_get_ratio(p, "ge_r");
@@ -442,16 +479,117 @@ link_config_from_params(SimLinkConfig *c, const SimParams *p)
   c->ge_loss_good = sim_params_get_ratio(p, "ge_loss_good");
 }
 
+/* The queue of a link: its type (the link's `queue` key) and parameters
+ * (the section's keys queue_PARAM, @sec may be NULL for none). */
+typedef struct {
+  const SimQdiscType *type;
+  SimParams *params;
+} QueueSpec;
+
+static void
+queue_spec_clear(QueueSpec *q)
+{
+  g_clear_pointer(&q->params, sim_params_free);
+}
+
+static gboolean
+queue_spec_parse(SimNetRun *run, SimScenarioSection *sec, const char *type, QueueSpec *q,
+                 GError **error)
+{
+  q->params = NULL;
+  q->type = (const SimQdiscType *)sim_registry_lookup_kind(run->reg, "qdisc", type);
+  g_autofree char *w = sec ? where(sec, "queue") : g_strdup("[defaults link]");
+  if (!q->type) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: queue: unknown queue discipline '%s' (see ipesim list, kind qdisc)", w, type);
+    return FALSE;
+  }
+  GPtrArray *assign = g_ptr_array_new_with_free_func(g_free);
+  if (sec) {
+    g_autofree const char **keys = sim_scenario_section_keys(sec, NULL);
+    for (const char **k = keys; *k; k++)
+      if (g_str_has_prefix(*k, "queue_"))
+        g_ptr_array_add(assign, g_strdup_printf("%s=%s", *k + 6,
+                                                sim_scenario_section_get(sec, *k, NULL)));
+  }
+  g_ptr_array_add(assign, NULL);
+  GError *e = NULL;
+  q->params = sim_params_parse_strv(&q->type->info, (const char *const *)assign->pdata, &e);
+  g_ptr_array_unref(assign);
+  if (!q->params) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Applies @q to a link: drop-tail through the link configuration, other
+ * disciplines by replacing both ends' queues. */
+static gboolean
+queue_apply_config(const QueueSpec *q, SimLinkConfig *c)
+{
+  if (q->type != &droptail_type)
+    return TRUE;
+  c->queue_packets = (uint32_t)sim_params_get_uint(q->params, "packets");
+  c->queue_bytes = sim_params_get_size(q->params, "bytes");
+  return TRUE;
+}
+
+static gboolean
+queue_apply_link(const QueueSpec *q, SimLink *l, const char *what, GError **error)
+{
+  if (q->type == &droptail_type)
+    return TRUE;
+  for (unsigned e = 0; e < 2; e++) {
+    GError *err = NULL;
+    SimQdisc *qd = q->type->create(q->params, &err);
+    if (!qd) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", what,
+                  err->message);
+      g_error_free(err);
+      return FALSE;
+    }
+    sim_iface_set_qdisc(sim_link_end(l, e), qd);
+  }
+  return TRUE;
+}
+
 /* Link parameters for generated links: [defaults link] if present. */
+/* Keys of @sec that sim_params_parse() must leave alone: the structural
+ * ones and the queue's parameters. */
+static GPtrArray *
+link_ignore_keys(SimScenarioSection *sec)
+{
+  GPtrArray *ignore = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ignore, g_strdup("a"));
+  g_ptr_array_add(ignore, g_strdup("b"));
+  g_ptr_array_add(ignore, g_strdup("type"));
+  if (sec) {
+    g_autofree const char **keys = sim_scenario_section_keys(sec, NULL);
+    for (const char **k = keys; *k; k++)
+      if (g_str_has_prefix(*k, "queue_"))
+        g_ptr_array_add(ignore, g_strdup(*k));
+  }
+  g_ptr_array_add(ignore, NULL);
+  return ignore;
+}
+
 static SimParams *
-default_link_params(SimNetRun *run, GError **error)
+default_link_params(SimNetRun *run, QueueSpec *q, GError **error)
 {
   const SimTypeInfo *info = sim_registry_lookup(run->reg, "link.p2p");
   SimScenarioSection *d = sim_scenario_get_section(run->sc, "defaults link");
-  static const char *const ignore[] = { "a", "b", "type", NULL };
-  if (d)
-    return sim_params_parse(info, d, ignore, error);
-  return sim_params_parse_strv(info, NULL, error);
+  SimParams *p;
+  if (d) {
+    g_autoptr(GPtrArray) ignore = link_ignore_keys(d);
+    p = sim_params_parse(info, d, (const char *const *)ignore->pdata, error);
+  } else {
+    p = sim_params_parse_strv(info, NULL, error);
+  }
+  if (p && !queue_spec_parse(run, d, sim_params_get_string(p, "queue"), q, error))
+    g_clear_pointer(&p, sim_params_free);
+  return p;
 }
 
 static SimLink *
@@ -593,7 +731,8 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     g_error_free(e);
     return FALSE;
   }
-  g_autoptr(SimParams) lp = default_link_params(run, error);
+  QueueSpec qs = { NULL, NULL };
+  g_autoptr(SimParams) lp = default_link_params(run, &qs, error);
   if (!lp) {
     sim_topo_free(t);
     return FALSE;
@@ -618,6 +757,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
   for (int l = 0; ok && l < sim_topo_n_links(t); l++) {
     SimLinkConfig c;
     link_config_from_params(&c, lp);
+    queue_apply_config(&qs, &c);
     uint32_t metric = (uint32_t)sim_params_get_uint(lp, "metric");
     double km;
     if (c_km_s > 0 && sim_topo_link_length_km(t, l, &km) && km > 0)
@@ -627,10 +767,13 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
       ok = FALSE;
       break;
     }
-    if (!add_link(run, map[sim_topo_link_a(t, l)], map[sim_topo_link_b(t, l)], &c, metric, NULL,
-                  &e)) {
+    SimLink *lk = add_link(run, map[sim_topo_link_a(t, l)], map[sim_topo_link_b(t, l)], &c,
+                           metric, NULL, &e);
+    if (!lk) {
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", what, e->message);
       g_clear_error(&e);
+      ok = FALSE;
+    } else if (!queue_apply_link(&qs, lk, what, error)) {
       ok = FALSE;
     }
   }
@@ -640,6 +783,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     int rows = (int)sim_params_get_uint(p, "rows"), cols = (int)sim_params_get_uint(p, "cols");
     SimLinkConfig c;
     link_config_from_params(&c, lp);
+    queue_apply_config(&qs, &c);
     c.rate_bps = sim_params_get_rate(p, "host_rate");
     c.delay = sim_params_get_time(p, "host_delay");
     for (int r = 0; ok && r < rows; r++) {
@@ -647,7 +791,10 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
         g_autofree char *hn = g_strdup_printf("%s%c%d", prefix, side ? 'h' : 'l', r);
         SimNode *h = sim_node_new(run->net, hn, FALSE, &e);
         SimNode *rt = map[r * cols + (side ? cols - 1 : 0)];
-        if (!h || !add_link(run, h, rt, &c, 1, NULL, &e)) {
+        SimLink *hl = h ? add_link(run, h, rt, &c, 1, NULL, &e) : NULL;
+        if (hl && !queue_apply_link(&qs, hl, hn, error)) {
+          ok = FALSE;
+        } else if (!hl) {
           g_autofree char *w = where(sec, NULL);
           g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w,
                       e->message);
@@ -658,6 +805,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     }
   }
   g_free(map);
+  queue_spec_clear(&qs);
   sim_topo_free(t);
   return ok;
 }
@@ -754,7 +902,6 @@ typedef struct {
 static gboolean
 build_link(SimNetRun *run, SimScenarioSection *sec, GArray *later, GError **error)
 {
-  static const char *const ignore[] = { "a", "b", "type", NULL };
   const char *type = sim_scenario_section_get(sec, "type", NULL);
   if (type && strcmp(type, "p2p") != 0) {
     g_autofree char *w = where(sec, "type");
@@ -771,16 +918,30 @@ build_link(SimNetRun *run, SimScenarioSection *sec, GArray *later, GError **erro
   SimNode *b = a ? node_ref(run, sec, "b", bn, error) : NULL;
   if (!b)
     return FALSE;
-  SimParams *p = sim_params_parse(sim_registry_lookup(run->reg, "link.p2p"), sec, ignore, error);
+  g_autoptr(GPtrArray) ignore = link_ignore_keys(sec);
+  SimParams *p = sim_params_parse(sim_registry_lookup(run->reg, "link.p2p"), sec,
+                                  (const char *const *)ignore->pdata, error);
   if (!p)
     return FALSE;
+  QueueSpec qs;
+  if (!queue_spec_parse(run, sec, sim_params_get_string(p, "queue"), &qs, error)) {
+    sim_params_free(p);
+    return FALSE;
+  }
   SimLinkConfig c;
   link_config_from_params(&c, p);
+  queue_apply_config(&qs, &c);
   GError *e = NULL;
   SimLink *l = add_link(run, a, b, &c, (uint32_t)sim_params_get_uint(p, "metric"),
                         sim_scenario_section_name(sec), &e);
+  g_autofree char *w = where(sec, NULL);
+  if (l && !queue_apply_link(&qs, l, w, error)) {
+    queue_spec_clear(&qs);
+    sim_params_free(p);
+    return FALSE;
+  }
+  queue_spec_clear(&qs);
   if (!l) {
-    g_autofree char *w = where(sec, NULL);
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
     g_error_free(e);
     sim_params_free(p);

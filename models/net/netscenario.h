@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "net.h"
+#include "qdisc.h"
 #include "simregistry.h"
 #include "simscenario.h"
 
@@ -37,6 +38,21 @@ typedef struct {
 
 SIM_API gboolean sim_net_registry_add_app(SimRegistry *reg, const SimAppClass *cls,
                                           GError **error);
+
+/**
+ * SimQdiscType:
+ * A queue discipline type (@info.kind "qdisc", name "qdisc.NAME"): a link
+ * section selects it with `queue = NAME` and gives its parameters as
+ * `queue_PARAM = VALUE`; @create makes one instance per link direction.
+ * The built-in "qdisc.droptail" has the parameters packets and bytes.
+ */
+typedef struct {
+  SimTypeInfo info;
+  SimQdisc *(*create)(const SimParams *params, GError **error);
+} SimQdiscType;
+
+SIM_API gboolean sim_net_registry_add_qdisc(SimRegistry *reg, const SimQdiscType *type,
+                                            GError **error);
 
 typedef struct {
   int64_t seed;        /* >= 0 overrides [simulation] seed */

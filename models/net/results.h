@@ -3,6 +3,7 @@
  * sim_net_write_results() writes into a folder:
  *   flows.csv    one row per flow: packets, bytes, loss, delay statistics,
  *                jitter, throughput
+ *   delay_cdf.csv per flow, the delay distribution (histogram bucket edges)
  *   pings.csv    one row per ping: sent, received, round-trip statistics
  *   links.csv    one row per link direction: utilisation, packets, queue
  *   drops.csv    one row per (node, interface, reason) with a count > 0
