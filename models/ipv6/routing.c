@@ -142,6 +142,7 @@ struct _SimRouting {
   uint64_t use_clock;
   uint64_t trees_computed;
   uint64_t routes_installed;
+  bool unit_metrics; /* every link costs 1: trees by breadth-first search */
   /* Dijkstra scratch */
   uint64_t *heap_key;
   uint32_t *heap_node;
@@ -236,6 +237,9 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
         r->uf[uf_find(r->uf, i)] = uf_find(r->uf, nbr);
     }
   }
+  r->unit_metrics = true;
+  for (size_t e = 0; e < 2 * (size_t)m; e++)
+    r->unit_metrics &= r->adj[e].metric == 1;
   /* address owners and on-link prefixes */
   size_t n_addr = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -340,8 +344,30 @@ compute_tree(SimRouting *r, uint32_t dest, uint64_t *dist)
 {
   for (uint32_t i = 0; i < r->n; i++)
     dist[i] = DIST_INF;
-  size_t len = 0;
   dist[dest] = 0;
+  r->trees_computed++;
+  if (r->unit_metrics) {
+    /* breadth-first: every link costs 1 (the node array doubles as the
+     * FIFO, each node enters once) */
+    uint32_t *fifo = r->heap_node;
+    size_t head = 0, tail = 0;
+    fifo[tail++] = dest;
+    while (head < tail) {
+      uint32_t u = fifo[head++];
+      if (u != dest && !r->forwarding[u])
+        continue; /* no transit through hosts */
+      uint64_t nd = dist[u] + 1;
+      for (uint32_t e = r->adj_start[u]; e < r->adj_start[u + 1]; e++) {
+        uint32_t v = r->adj[e].nbr;
+        if (dist[v] == DIST_INF) {
+          dist[v] = nd;
+          fifo[tail++] = v;
+        }
+      }
+    }
+    return;
+  }
+  size_t len = 0;
   heap_push(r, &len, 0, dest);
   while (len) {
     uint64_t d;
@@ -359,7 +385,6 @@ compute_tree(SimRouting *r, uint32_t dest, uint64_t *dist)
       }
     }
   }
-  r->trees_computed++;
 }
 
 static const uint64_t *
@@ -383,14 +408,13 @@ tree_for(SimRouting *r, uint32_t dest)
   return victim->dist;
 }
 
-/* Installs at @ip a route for @prefix towards node @dest. */
+/* Installs at node @n a route for @prefix towards @dest from @dist; the
+ * chosen next-hop nodes are appended to @next (all of them with ECMP). */
 static gboolean
-install(SimRouting *r, SimIp6 *ip, const SimIp6Prefix *prefix, uint32_t dest)
+install_at(SimRouting *r, uint32_t n, const SimIp6Prefix *prefix, uint32_t dest,
+           const uint64_t *dist, GArray *next)
 {
-  uint32_t n = sim_node_index(ip->node);
-  const uint64_t *dist = tree_for(r, dest);
-  if (dist[n] == DIST_INF || n == dest)
-    return FALSE;
+  SimNode *node = sim_net_node(r->net, n);
   SimIface *outs[64];
   unsigned k = 0;
   for (uint32_t e = r->adj_start[n]; e < r->adj_start[n + 1] && k < 64; e++) {
@@ -399,15 +423,45 @@ install(SimRouting *r, SimIp6 *ip, const SimIp6Prefix *prefix, uint32_t dest)
       continue;
     if (a->nbr != dest && !r->forwarding[a->nbr])
       continue;
-    outs[k++] = sim_node_iface(ip->node, a->iface);
+    outs[k++] = sim_node_iface(node, a->iface);
+    if (next)
+      g_array_append_val(next, a->nbr);
     if (!r->cfg.ecmp)
       break;
   }
-  if (k == 0)
-    return FALSE;
-  if (!sim_ip6_route_add(ip, prefix, outs, k, NULL))
+  if (k == 0 || !sim_ip6_route_add(sim_ip6_install(node), prefix, outs, k, NULL))
     return FALSE;
   r->routes_installed++;
+  return TRUE;
+}
+
+/* Installs the route at @ip's node and along every shortest path from it
+ * to @dest (the forwarding nodes of the shortest-path DAG that have no
+ * route covering @prefix yet), so that a flow's packets miss the FIB once, at
+ * their first hop, and one tree serves the whole path. */
+static gboolean
+install(SimRouting *r, SimIp6 *ip, const SimIp6Prefix *prefix, uint32_t dest)
+{
+  uint32_t n = sim_node_index(ip->node);
+  const uint64_t *dist = tree_for(r, dest);
+  if (dist[n] == DIST_INF || n == dest)
+    return FALSE;
+  GArray *todo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  if (!install_at(r, n, prefix, dest, dist, todo)) {
+    g_array_unref(todo);
+    return FALSE;
+  }
+  while (todo->len) {
+    uint32_t u = g_array_index(todo, uint32_t, todo->len - 1);
+    g_array_set_size(todo, todo->len - 1);
+    if (u == dest || !r->forwarding[u])
+      continue;
+    SimIp6 *uip = sim_ip6_install(sim_net_node(r->net, u));
+    if (sim_fib_lookup(uip->fib, &prefix->addr, NULL) != SIM_FIB_NONE)
+      continue; /* it routes this destination already (e.g. a static route) */
+    install_at(r, u, prefix, dest, dist, todo);
+  }
+  g_array_unref(todo);
   return TRUE;
 }
 

@@ -15,8 +15,11 @@
  * lazily per destination (DESIGN.md: a route state that scales to 100,000
  * nodes). The first packet a node cannot route asks the resolver, which
  * finds the destination's owner, takes (or computes and caches) the
- * shortest-path tree towards it and installs a /128 route with the
- * next hop(s) at that node only. Paths never transit hosts (nodes that do
+ * shortest-path tree towards it (breadth-first when every metric is 1,
+ * Dijkstra otherwise) and installs a /128 route with the next hop(s) at
+ * that node and at every node of the shortest paths from it that has no
+ * route for the destination yet: one tree per flow path, and forwarding
+ * state only where traffic goes. Paths never transit hosts (nodes that do
  * not forward). With ECMP every equal-cost next hop is installed and
  * flows are spread by hash.
  */

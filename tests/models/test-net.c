@@ -722,3 +722,122 @@ Test(net, bad_configuration_is_refused)
   sim_net_free(net);
   sim_context_free(ctx);
 }
+
+/* ---- address plan and lazy shortest paths --------------------------------------- */
+
+#include "routing.h"
+
+/* a ring r0..r5 (unit metrics), the plan, shortest-path routing */
+static SimNet *
+ring(SimContext *ctx, gboolean ecmp, SimRouting **r_out)
+{
+  SimNet *net = sim_net_new(ctx);
+  SimNode *n[6];
+  for (int i = 0; i < 6; i++) {
+    char name[8];
+    g_snprintf(name, sizeof name, "r%d", i);
+    n[i] = sim_node_new(net, name, TRUE, NULL);
+  }
+  SimLinkConfig c;
+  sim_link_config_init(&c);
+  for (int i = 0; i < 6; i++)
+    cr_assert_not_null(sim_link_new(net, n[i], n[(i + 1) % 6], &c, NULL, NULL));
+  SimAddrPlan plan;
+  sim_addr_plan_init(&plan);
+  cr_assert(sim_addr_plan_apply(net, &plan, NULL));
+  SimRoutingConfig rc = { SIM_METRIC_LINK, ecmp, 0 };
+  SimRouting *r = sim_routing_new(net, &rc, NULL, NULL);
+  cr_assert_not_null(r);
+  if (r_out)
+    *r_out = r;
+  return net;
+}
+
+Test(routing, plan_addresses_and_path_installation)
+{
+  SimContext *ctx = sim_context_new(NULL);
+  SimRouting *r;
+  SimNet *net = ring(ctx, FALSE, &r);
+  SimIp6 *ip0 = sim_ip6_of(sim_net_node(net, 0));
+  char buf[SIM_IP6_ADDR_STRLEN];
+  /* node 0's loopback is 2001:db8:0:1::1 (index + 1 after the /32) */
+  cr_assert_str_eq(sim_ip6_addr_format(sim_ip6_primary_address(ip0), buf), "2001:db8:0:1::1");
+  /* link 0 (r0-r1) is 2001:db8:8000:1::/64, ::1 on r0 and ::2 on r1 */
+  cr_assert_str_eq(sim_ip6_addr_format(sim_ip6_iface_address(ip0, sim_node_iface(sim_net_node(net, 0), 0)), buf),
+                   "2001:db8:8000:1::1");
+  SimPingConfig pc = { 0, SIM_MS(1), 3, 56 };
+  SimPing *pg = sim_ping_new(net, "p", sim_net_node(net, 0), sim_net_node(net, 3), NULL, &pc, NULL);
+  cr_assert_not_null(pg);
+  sim_run_until(ctx, SIM_MS(10));
+  cr_assert_eq(sim_ping_stats(pg)->received, 3);
+  /* 3 hops each way: (56+8+40+2) bytes at 10 Gbit/s = 84.8 ns, + 10 us */
+  double rtt = sim_ping_stats(pg)->rtt_stats.mean;
+  cr_assert_float_eq(rtt, 6 * (84800.0 + 1e7), 1, "rtt %g ps", rtt);
+  /* two trees (towards r3, and back towards r0), not one per hop; routes
+   * at r0, r1, r2 towards r3, and at r3, r2 back towards r0's address on
+   * the r0-r1 link (r1 reaches it through its connected /64) */
+  cr_assert_eq(sim_routing_trees_computed(r), 2, "trees %" PRIu64, sim_routing_trees_computed(r));
+  cr_assert_eq(sim_routing_routes_installed(r), 5, "routes %" PRIu64,
+               sim_routing_routes_installed(r));
+  GError *error = NULL;
+  cr_assert(sim_net_check_conservation(net, &error));
+  sim_net_free(net);
+  sim_context_free(ctx);
+}
+
+Test(routing, ecmp_uses_both_halves_of_the_ring)
+{
+  SimContext *ctx = sim_context_new(NULL);
+  SimNet *net = ring(ctx, TRUE, NULL);
+  for (int i = 0; i < 32; i++) {
+    SimTrafficConfig tc;
+    sim_traffic_config_init(&tc);
+    tc.max_packets = 5;
+    tc.port = (uint16_t)(1000 + i);
+    char name[8];
+    g_snprintf(name, sizeof name, "f%d", i);
+    cr_assert_not_null(sim_flow_new(net, name, sim_net_node(net, 0), sim_net_node(net, 3), NULL, &tc, NULL));
+  }
+  sim_run_until(ctx, SIM_MS(50));
+  SimNode *r0 = sim_net_node(net, 0);
+  /* r0's interfaces: eth0 to r1, eth1 to r5 */
+  uint64_t a = sim_iface_stats(sim_node_iface(r0, 0))->tx_packets;
+  uint64_t b = sim_iface_stats(sim_node_iface(r0, 1))->tx_packets;
+  cr_assert_eq(a + b, 160);
+  cr_assert(a >= 40 && b >= 40, "split %" PRIu64 "/%" PRIu64, a, b);
+  sim_net_free(net);
+  sim_context_free(ctx);
+}
+
+Test(routing, islands_are_unreachable_and_hosts_never_transit)
+{
+  /* a - h - b: h is a host joining two routers; a cannot reach b */
+  SimContext *ctx = sim_context_new(NULL);
+  SimNet *net = sim_net_new(ctx);
+  SimNode *a = sim_node_new(net, "a", TRUE, NULL), *h = sim_node_new(net, "h", FALSE, NULL),
+          *b = sim_node_new(net, "b", TRUE, NULL);
+  SimLinkConfig c;
+  sim_link_config_init(&c);
+  sim_link_new(net, a, h, &c, NULL, NULL);
+  sim_link_new(net, h, b, &c, NULL, NULL);
+  SimAddrPlan plan;
+  sim_addr_plan_init(&plan);
+  cr_assert(sim_addr_plan_apply(net, &plan, NULL));
+  SimRoutingConfig rc = { SIM_METRIC_LINK, FALSE, 0 };
+  SimRouting *r = sim_routing_new(net, &rc, NULL, NULL);
+  cr_assert(!sim_routing_reachable(r, a, b));
+  cr_assert(sim_routing_reachable(r, a, h));
+  cr_assert(sim_routing_reachable(r, h, b));
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  tc.max_packets = 10;
+  SimFlow *f = sim_flow_new(net, "f", a, b, NULL, &tc, NULL);
+  sim_run_until(ctx, SIM_MS(50));
+  cr_assert_eq(sim_flow_stats(f)->rx_packets, 0);
+  cr_assert_eq(sim_flow_drops(f), 10);
+  cr_assert_eq(sim_node_drops(a, SIM_DROP_NO_ROUTE), 10);
+  GError *error = NULL;
+  cr_assert(sim_net_check_conservation(net, &error));
+  sim_net_free(net);
+  sim_context_free(ctx);
+}
