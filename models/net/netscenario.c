@@ -612,6 +612,15 @@ apply_topo_link_attrs(SimTopo *t, int link, SimLinkConfig *c, uint32_t *metric, 
   GError *e = NULL;
   if ((v = sim_topo_link_get_attr(t, link, "rate")) && !sim_units_parse_rate(v, &c->rate_bps, &e))
     goto bad;
+  if (!sim_topo_link_get_attr(t, link, "rate") &&
+      (v = sim_topo_link_get_attr(t, link, "LinkSpeedRaw"))) {
+    /* Topology Zoo: the link speed in bit/s as a decimal number */
+    double bps;
+    if (!sim_units_parse_double(v, &bps, &e))
+      goto bad;
+    if (bps >= 1 && bps < 1e15)
+      c->rate_bps = (uint64_t)bps;
+  }
   if ((v = sim_topo_link_get_attr(t, link, "delay")) && !sim_time_parse(v, &c->delay, &e))
     goto bad;
   if ((v = sim_topo_link_get_attr(t, link, "mtu"))) {
