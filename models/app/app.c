@@ -19,7 +19,8 @@
 #include <string.h>
 
 typedef struct {
-  GPtrArray *flows; /* SimFlow*, owned */
+  GPtrArray *flows; /* SimFlow*, owned, in creation order */
+  GPtrArray *by_id; /* SimFlow* at flow id - 1 (NULL for ids of other owners) */
   GPtrArray *pings; /* SimPing*, owned */
   GHashTable *sinks; /* (node index << 16 | port) -> Sink*, owned */
   GHashTable *names; /* flow and ping names */
@@ -35,6 +36,7 @@ struct _SimFlow {
   SimEntity ent;
   SimNet *net;
   char *name;
+  char *app; /* "cbr", ... or the external application's type */
   uint64_t id;
   SimNode *src, *dst;
   SimIp6Addr dst_addr;
@@ -93,6 +95,7 @@ flow_free(void *data)
   SimFlow *f = data;
   sim_histogram_free(f->stats.delay);
   g_free(f->name);
+  g_free(f->app);
   g_free(f);
 }
 
@@ -109,6 +112,7 @@ static void
 table_free(void *data)
 {
   FlowTable *t = data;
+  g_ptr_array_unref(t->by_id);
   g_ptr_array_unref(t->flows);
   g_ptr_array_unref(t->pings);
   g_hash_table_unref(t->sinks);
@@ -123,6 +127,7 @@ table_of(SimNet *net)
   if (!t) {
     t = g_new0(FlowTable, 1);
     t->flows = g_ptr_array_new_with_free_func(flow_free);
+    t->by_id = g_ptr_array_new();
     t->pings = g_ptr_array_new_with_free_func(ping_free);
     t->sinks = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     t->names = g_hash_table_new(g_str_hash, g_str_equal);
@@ -144,10 +149,9 @@ sink_recv(SimUdpSocket *sock, SimPacket *p, const SimIp6Addr *src, uint16_t spor
   Sink *sink = data;
   FlowTable *t = table_of(sink->net);
   const SimPacketMeta *m = sim_packet_meta_const(p);
-  /* flow ids are dense from 1 in creation order, as the flow array */
   SimFlow *f = NULL;
-  if (m->flow_id >= 1 && m->flow_id <= t->flows->len)
-    f = t->flows->pdata[m->flow_id - 1];
+  if (m->flow_id >= 1 && m->flow_id <= t->by_id->len)
+    f = t->by_id->pdata[m->flow_id - 1];
   if (!f) {
     sink->unknown++;
     sim_net_packet_delivered(sink->net, p);
@@ -297,30 +301,16 @@ flow_tick(SimContext *ctx, void *obj, SimEventArg arg)
   }
 }
 
-SimFlow *
-sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
-             const SimTrafficConfig *cfg, GError **error)
+/* Checks the endpoints, creates the sink and the flow record with its id;
+ * @app names an external application (NULL for a built-in source). */
+static SimFlow *
+flow_register(SimNet *net, const char *name, SimNode *src, SimNode *dst,
+              const SimIp6Addr *dst_addr, const SimTrafficConfig *cfg, const char *app,
+              GError **error)
 {
-  g_return_val_if_fail(net && name && src && dst && cfg, NULL);
   FlowTable *t = table_of(net);
   if (g_hash_table_contains(t->names, name)) {
     g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_EXISTS, "duplicate flow '%s'", name);
-    return NULL;
-  }
-  if (cfg->kind >= SIM_TRAFFIC_N || !(cfg->pps > 0) || !isfinite(cfg->pps) || cfg->pps > 1e12) {
-    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
-                "flow %s: rate must be a positive packet rate", name);
-    return NULL;
-  }
-  if (cfg->kind == SIM_TRAFFIC_ONOFF &&
-      (cfg->on_mean <= 0 || cfg->off_mean < 0 || (cfg->pareto_shape != 0 && cfg->pareto_shape <= 1))) {
-    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
-                "flow %s: on/off needs on > 0, off >= 0 and a Pareto shape > 1 (or 0)", name);
-    return NULL;
-  }
-  if (cfg->stop <= cfg->start) {
-    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID, "flow %s: stop must be after start",
-                name);
     return NULL;
   }
   SimIp6 *sip = sim_ip6_of(src);
@@ -339,27 +329,61 @@ sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const Si
   }
   if (!sink_get(net, dst, cfg->port, error))
     return NULL;
+  if (!app) {
+    /* the source's socket must be possible before anything is registered */
+    SimUdpSocket *probe = sim_udp_bind(sip, 0, NULL, NULL, error);
+    if (!probe)
+      return NULL;
+    sim_udp_close(probe);
+  }
   SimFlow *f = g_new0(SimFlow, 1);
   f->net = net;
   f->name = g_strdup(name);
+  f->app = g_strdup(app ? app : sim_traffic_kind_name(cfg->kind));
   f->src = src;
   f->dst = dst;
   f->dst_addr = *dst_addr;
   f->cfg = *cfg;
   f->interval_ps = 1e12 / cfg->pps;
-  f->sock = sim_udp_bind(sip, 0, NULL, NULL, error);
-  if (!f->sock) {
-    g_free(f->name);
-    g_free(f);
-    return NULL;
-  }
   f->id = sim_net_flow_id_new(net);
   sim_entity_init(sim_net_context(net), &f->ent);
   sim_rng_init_entity(&f->rng, sim_net_context(net), &f->ent, 0);
   f->stats.delay = sim_histogram_new(cfg->histogram_bits ? cfg->histogram_bits : 7);
   sim_welford_init(&f->stats.delay_stats);
   g_ptr_array_add(t->flows, f);
+  if (t->by_id->len < f->id)
+    g_ptr_array_set_size(t->by_id, (guint)f->id);
+  t->by_id->pdata[f->id - 1] = f;
   g_hash_table_insert(t->names, f->name, f);
+  return f;
+}
+
+SimFlow *
+sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
+             const SimTrafficConfig *cfg, GError **error)
+{
+  g_return_val_if_fail(net && name && src && dst && cfg, NULL);
+  if (cfg->kind >= SIM_TRAFFIC_N || !(cfg->pps > 0) || !isfinite(cfg->pps) || cfg->pps > 1e12) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "flow %s: rate must be a positive packet rate", name);
+    return NULL;
+  }
+  if (cfg->kind == SIM_TRAFFIC_ONOFF &&
+      (cfg->on_mean <= 0 || cfg->off_mean < 0 || (cfg->pareto_shape != 0 && cfg->pareto_shape <= 1))) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "flow %s: on/off needs on > 0, off >= 0 and a Pareto shape > 1 (or 0)", name);
+    return NULL;
+  }
+  if (cfg->stop <= cfg->start) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID, "flow %s: stop must be after start",
+                name);
+    return NULL;
+  }
+  SimFlow *f = flow_register(net, name, src, dst, dst_addr, cfg, NULL, error);
+  if (!f)
+    return NULL;
+  f->sock = sim_udp_bind(sim_ip6_of(src), 0, NULL, NULL, NULL);
+  g_assert(f->sock != NULL); /* registration checked a port is free */
   SimTime first = cfg->start;
   if (cfg->kind == SIM_TRAFFIC_ONOFF) {
     f->burst_start = cfg->start;
@@ -370,10 +394,42 @@ sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const Si
   return f;
 }
 
+SimFlow *
+sim_flow_new_external(SimNet *net, const char *name, const char *app, SimNode *src, SimNode *dst,
+                      uint16_t port, GError **error)
+{
+  g_return_val_if_fail(net && name && app && src && dst, NULL);
+  SimTrafficConfig cfg;
+  sim_traffic_config_init(&cfg);
+  cfg.port = port;
+  return flow_register(net, name, src, dst, NULL, &cfg, app, error);
+}
+
+void
+sim_flow_sent(SimFlow *f, SimPacket *p)
+{
+  SimTime now = sim_now(sim_net_context(f->net));
+  SimPacketMeta *m = sim_packet_meta(p);
+  m->flow_id = f->id;
+  m->created = now;
+  m->seq = f->k++;
+  if (f->stats.tx_packets == 0)
+    f->stats.first_tx = now;
+  f->stats.tx_packets++;
+  f->stats.tx_bytes += sim_packet_length(p);
+  f->stats.last_tx = now;
+}
+
 const char *
 sim_flow_name(const SimFlow *flow)
 {
   return flow->name;
+}
+
+const char *
+sim_flow_app(const SimFlow *flow)
+{
+  return flow->app;
 }
 
 uint64_t

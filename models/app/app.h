@@ -73,7 +73,24 @@ typedef struct {
 SIM_API SimFlow *sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst,
                               const SimIp6Addr *dst_addr, const SimTrafficConfig *cfg,
                               GError **error);
+/**
+ * sim_flow_new_external:
+ * @app: the application's name for flows.csv (e.g. "burst")
+ * A flow record and the UDP sink on @dst:@port for traffic that a user
+ * application generates itself: it reports every packet it sends with
+ * sim_flow_sent() and sends it to @dst's primary address and @port; the
+ * sink and the results then treat it like a built-in flow.
+ */
+SIM_API SimFlow *sim_flow_new_external(SimNet *net, const char *name, const char *app,
+                                       SimNode *src, SimNode *dst, uint16_t port,
+                                       GError **error);
+/* Stamps @p (flow id, sequence number, send time) and counts it as sent
+ * by @flow. */
+SIM_API void sim_flow_sent(SimFlow *flow, SimPacket *p);
+
 SIM_API const char *sim_flow_name(const SimFlow *flow);
+/* "cbr", "poisson", "onoff" or an external application's name. */
+SIM_API const char *sim_flow_app(const SimFlow *flow);
 SIM_API uint64_t sim_flow_id(const SimFlow *flow);
 SIM_API SimNode *sim_flow_src(const SimFlow *flow);
 SIM_API SimNode *sim_flow_dst(const SimFlow *flow);

@@ -28,7 +28,11 @@ SIM_API SimRegistry *sim_net_registry_new(void);
  * A user application type: @info.kind must be "app"; @create starts an
  * instance for a [flow NAME] section (or a C caller) between @src and
  * @dst with its parsed parameters. The application uses the public API
- * (UDP sockets, events of its own entity, sim_net_packet_created()...).
+ * (UDP sockets, events of its own entity, sim_net_packet_created()...);
+ * with sim_flow_new_external() and sim_flow_sent() its traffic appears in
+ * flows.csv like a built-in flow's. sim_params_type_info() returns the
+ * registered SimTypeInfo pointer, so a class may be the first member of a
+ * larger struct that carries the application's own data.
  */
 typedef struct {
   SimTypeInfo info;
@@ -54,12 +58,16 @@ typedef struct {
 SIM_API gboolean sim_net_registry_add_qdisc(SimRegistry *reg, const SimQdiscType *type,
                                             GError **error);
 
+/* Zero-initialise with SIM_NET_BUILD_OPTIONS_INIT: a zero seed field
+ * would mean "seed 0". */
 typedef struct {
-  int64_t seed;        /* >= 0 overrides [simulation] seed */
+  int64_t seed;        /* >= 0 overrides [simulation] seed; -1 keeps it */
   uint32_t run;        /* replication number (random streams) */
   const char *const *pcap; /* NULL-terminated specs: "all", "NODE", "NODE:IFACE" */
   const char *outdir;  /* where pcap/ goes; NULL = no pcap */
 } SimNetBuildOptions;
+
+#define SIM_NET_BUILD_OPTIONS_INIT { -1, 0, NULL, NULL }
 
 typedef struct _SimNetRun SimNetRun;
 

@@ -54,7 +54,7 @@ write_flows(SimNet *net, const char *dir, GError **error)
     sim_csv_writer_add_string(w, sim_flow_name(f));
     sim_csv_writer_add_string(w, sim_node_name(sim_flow_src(f)));
     sim_csv_writer_add_string(w, sim_node_name(sim_flow_dst(f)));
-    sim_csv_writer_add_string(w, sim_traffic_kind_name(sim_flow_config(f)->kind));
+    sim_csv_writer_add_string(w, sim_flow_app(f));
     sim_csv_writer_add_uint(w, st->tx_packets);
     sim_csv_writer_add_uint(w, st->rx_packets);
     sim_csv_writer_add_uint(w, st->tx_bytes);

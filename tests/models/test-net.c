@@ -841,3 +841,35 @@ Test(routing, islands_are_unreachable_and_hosts_never_transit)
   sim_net_free(net);
   sim_context_free(ctx);
 }
+
+Test(net, flow_ids_of_other_owners_and_external_flows)
+{
+  Line t;
+  line_init(&t, NULL);
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  tc.max_packets = 10;
+  SimFlow *f1 = sim_flow_new(t.net, "f1", t.h1, t.h2, &t.h2a, &tc, NULL);
+  uint64_t foreign = sim_net_flow_id_new(t.net); /* an id taken by someone else */
+  SimFlow *f2 = sim_flow_new(t.net, "f2", t.h1, t.h2, &t.h2a, &tc, NULL);
+  cr_assert_eq(sim_flow_id(f2), foreign + 1);
+  /* an application of its own, reporting through an external flow */
+  SimFlow *ext = sim_flow_new_external(t.net, "mine", "burst", t.h1, t.h2, 7000, NULL);
+  cr_assert_not_null(ext);
+  cr_assert_str_eq(sim_flow_app(ext), "burst");
+  SimUdpSocket *s = sim_udp_bind(sim_ip6_of(t.h1), 0, NULL, NULL, NULL);
+  for (int i = 0; i < 4; i++) {
+    SimPacket *p = sim_packet_new(sim_net_pool(t.net), SIM_PACKET_DEFAULT_HEADROOM, 0, 100);
+    sim_net_packet_created(t.net, p);
+    sim_flow_sent(ext, p);
+    sim_udp_sendto(s, p, &t.h2a, 7000, NULL);
+  }
+  sim_run_until(t.ctx, SIM_MS(50));
+  cr_assert_eq(sim_flow_stats(f1)->rx_packets, 10);
+  cr_assert_eq(sim_flow_stats(f2)->rx_packets, 10, "f2 received %" PRIu64,
+               sim_flow_stats(f2)->rx_packets);
+  cr_assert_eq(sim_flow_stats(ext)->tx_packets, 4);
+  cr_assert_eq(sim_flow_stats(ext)->rx_packets, 4);
+  cr_assert_eq(sim_flow_stats(ext)->out_of_order, 0);
+  line_check_and_free(&t);
+}
