@@ -658,6 +658,7 @@ sim_scenario_files(const SimScenario *sc)
 }
 
 static void forget_expansions(SimScenario *sc);
+static void mark_references_used(SimScenario *sc, const char *text);
 
 gboolean
 sim_scenario_set(SimScenario *sc, const char *assignment, GError **error)
@@ -698,6 +699,9 @@ sim_scenario_set(SimScenario *sc, const char *assignment, GError **error)
   } else {
     char *where = g_strdup_printf("--set %s.%s", header, key);
     SimScenarioSection *s = ensure_section(sc, header, NULL, 0, where);
+    Entry *old = g_hash_table_lookup(s->index, key);
+    if (old != NULL)
+      mark_references_used(sc, old->value);
     section_put(s, key, g_strstrip(g_strdup(eq + 1)), NULL, 0, where);
     forget_expansions(sc);
     ok = TRUE;
@@ -915,6 +919,16 @@ forget_expansions(SimScenario *sc)
 }
 
 static const char *entry_value(SimScenario *sc, Entry *e, int depth);
+static char *expand(SimScenario *sc, const char *text, int depth);
+
+/* An override replaces a value that referred to parameters: those
+ * parameters were meant for it, so they do not become unknown keys. */
+static void
+mark_references_used(SimScenario *sc, const char *text)
+{
+  char *expanded = expand(sc, text, 0);
+  g_free(expanded); /* expanding marks every referenced key used */
+}
 
 static char *
 expand(SimScenario *sc, const char *text, int depth)

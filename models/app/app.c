@@ -24,6 +24,7 @@ typedef struct {
   GPtrArray *pings; /* SimPing*, owned */
   GHashTable *sinks; /* (node index << 16 | port) -> Sink*, owned */
   GHashTable *names; /* flow and ping names */
+  unsigned histogram_bits;
 } FlowTable;
 
 typedef struct {
@@ -131,6 +132,7 @@ table_of(SimNet *net)
     t->pings = g_ptr_array_new_with_free_func(ping_free);
     t->sinks = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     t->names = g_hash_table_new(g_str_hash, g_str_equal);
+    t->histogram_bits = 7;
     sim_net_set_slot(net, SIM_NET_SLOT_FLOWS, t, table_free);
   }
   return t;
@@ -348,7 +350,7 @@ flow_register(SimNet *net, const char *name, SimNode *src, SimNode *dst,
   f->id = sim_net_flow_id_new(net);
   sim_entity_init(sim_net_context(net), &f->ent);
   sim_rng_init_entity(&f->rng, sim_net_context(net), &f->ent, 0);
-  f->stats.delay = sim_histogram_new(cfg->histogram_bits ? cfg->histogram_bits : 7);
+  f->stats.delay = sim_histogram_new(cfg->histogram_bits ? cfg->histogram_bits : t->histogram_bits);
   sim_welford_init(&f->stats.delay_stats);
   g_ptr_array_add(t->flows, f);
   if (t->by_id->len < f->id)
@@ -468,6 +470,13 @@ sim_flow_drops(const SimFlow *flow)
   return sim_net_flow_drops(flow->net, flow->id);
 }
 
+void
+sim_app_set_histogram_bits(SimNet *net, unsigned bits)
+{
+  g_return_if_fail(bits >= 1 && bits <= 16);
+  table_of(net)->histogram_bits = bits;
+}
+
 uint32_t
 sim_net_n_flows(const SimNet *net)
 {
@@ -572,7 +581,7 @@ sim_ping_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const Si
   g_ptr_array_add(t->pings, pg);
   g_hash_table_insert(t->names, pg->name, pg);
   pg->id = (uint16_t)t->pings->len;
-  pg->stats.rtt = sim_histogram_new(7);
+  pg->stats.rtt = sim_histogram_new(t->histogram_bits);
   sim_welford_init(&pg->stats.rtt_stats);
   sim_entity_init(sim_net_context(net), &pg->ent);
   sim_icmp6_set_echo_handler(sip, echo_reply, net);

@@ -99,6 +99,10 @@ SIM_API const SimFlowStats *sim_flow_stats(const SimFlow *flow);
 /* Packets of the flow dropped in the network. */
 SIM_API uint64_t sim_flow_drops(const SimFlow *flow);
 
+/* Precision of the delay and RTT histograms of flows and pings created
+ * from now on whose configuration leaves it at 0 (default 7). */
+SIM_API void sim_app_set_histogram_bits(SimNet *net, unsigned bits);
+
 SIM_API uint32_t sim_net_n_flows(const SimNet *net);
 SIM_API SimFlow *sim_net_flow(const SimNet *net, uint32_t index);
 SIM_API SimFlow *sim_net_find_flow(const SimNet *net, const char *name);

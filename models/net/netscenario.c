@@ -114,7 +114,7 @@ static const SimParamSpec route_params[] = {
 };
 
 #define FLOW_PARAMS                                                                              \
-  { "rate", SIM_PARAM_PKT_RATE, "1000pps", "packet rate", NULL, 0, 0 },                         \
+  { "rate", SIM_PARAM_PKT_RATE, "1000pps", "packet rate", NULL, SIM_PARAM_AT_LEAST(1e-9) },    \
     { "bitrate", SIM_PARAM_RATE, "0bps", "bit rate of the UDP payload (instead of rate)", NULL, \
       0, 0 },                                                                                    \
     { "size", SIM_PARAM_SIZE, "1000B", "UDP payload bytes", NULL, SIM_PARAM_RANGE(0, 65527) },   \
@@ -639,8 +639,9 @@ apply_topo_link_attrs(SimTopo *t, int link, SimLinkConfig *c, uint32_t *metric, 
     goto bad;
   return TRUE;
 bad:
-  g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s, link %s-%s: %s", what,
-              sim_topo_node_name(t, sim_topo_link_a(t, link)),
+  v = sim_topo_link_get_attr(t, link, SIM_TOPO_ATTR_LINE);
+  g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s%s%s: link %s-%s: %s", what,
+              v ? ":" : "", v ? v : "", sim_topo_node_name(t, sim_topo_link_a(t, link)),
               sim_topo_node_name(t, sim_topo_link_b(t, link)), e->message);
   g_error_free(e);
   return FALSE;
@@ -1356,7 +1357,7 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
 
 static const char *const known_kinds[] = { "simulation", "output", "addressing", "routing",
                                            "topology", "node", "link", "route",
-                                           "flow", "flows", "ping", "include", NULL };
+                                           "flow", "flows", "ping", "include", "manifest", NULL };
 
 static SimParams *
 fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
@@ -1409,6 +1410,7 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     run->ctx = sim_context_new(&cc);
     run->net = sim_net_new(run->ctx);
     sim_net_set_stop_time(run->net, run->duration);
+    sim_app_set_histogram_bits(run->net, run->histogram_bits);
   }
   /* unknown section kinds */
   for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
@@ -1423,6 +1425,13 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
                   w, sim_scenario_section_header(sec), list, kind);
       ok = FALSE;
     }
+  }
+  /* a manifest.ini run again: its [manifest] only records where it came from */
+  SimScenarioSection *man = ok ? sim_scenario_get_section(sc, "manifest") : NULL;
+  if (man) {
+    g_autofree const char **keys = sim_scenario_section_keys(man, NULL);
+    for (const char **k = keys; *k; k++)
+      sim_scenario_section_get(man, *k, NULL);
   }
   /* topologies, nodes, links in file order by kind */
   static const char *const phase_kinds[] = { "topology", "node", "link" };

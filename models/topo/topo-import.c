@@ -305,6 +305,10 @@ csv_links(SimTopo *t, const SimCsvTable *tab, const char *nodes_path, GError **e
       return FALSE;
     }
     csv_set_attrs(t, tab, r, special, id, TRUE);
+    /* where the link came from, for errors about its values */
+    char line[24];
+    g_snprintf(line, sizeof line, "%zu", sim_csv_table_line(tab, r));
+    sim_topo_link_set_attr(t, id, SIM_TOPO_ATTR_LINE, line);
   }
   return TRUE;
 }

@@ -258,6 +258,10 @@ SIM_API SimTopo *sim_topo_gen_barabasi_albert(int n, int m, SimRng *rng, GError 
  * Empty cells leave an attribute unset.
  * Returns: (transfer full) (nullable): the topology.
  */
+/* Link attribute set by the CSV importer: the 1-based line of the link's
+ * row in its file, so that callers can report errors about its values. */
+#define SIM_TOPO_ATTR_LINE ":line"
+
 SIM_API SimTopo *sim_topo_import_csv(const char *nodes_path, const char *links_path,
                                      GError **error);
 
