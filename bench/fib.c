@@ -1,15 +1,19 @@
 /* bench/fib - IPv6 forwarding table build time, lookup rate and memory.
  *
  *   bench/fib [--prefixes N] [--lookups M] [--seed S] [--uniform]
+ *             [--any-lengths] [--no-length-search]
  *
  * Builds a table of N prefixes plus a ::/0 default route, with the length
- * mix of a large operator table: 60 % /48 (sites), 25 % /64 (links),
- * 10 % /56, 5 % other (/128 host routes, /32 allocations, any length).
- * The default layout follows an addressing plan: /48s are drawn inside
- * N/4096 + 1 random /32s under 2000::/3, and the /56s, /64s and /128s lie
- * inside earlier prefixes, so that prefixes nest as in real tables.
- * --uniform draws every bit under 2000::/3 at random instead (no shared
- * structure: the hard case for a trie).
+ * mix of a large operator table: 60 % /48 (sites), 25 % /64 (subnets),
+ * 10 % /56, 5 % other (/128 hosts, /127 links, /32 allocations); with
+ * --any-lengths, half of the other 5 % have any length 1..128, so that
+ * every length occurs. The default layout follows an addressing plan:
+ * /48s are drawn inside N/4096 + 1 random /32s under 2000::/3, and the
+ * longer prefixes mostly lie inside earlier ones, so that prefixes nest
+ * as in real tables. --uniform draws every bit under 2000::/3 at random
+ * instead (no shared structure: the hard case for a trie).
+ * --no-length-search keeps lookups on the trie (see
+ * sim_fib_set_length_search()).
  *
  * Lookups go through a ring of one million precomputed addresses: 90 %
  * inside a random prefix of the table (random host bits), 10 % anywhere
@@ -72,32 +76,28 @@ global_hi(uint64_t *rng)
 }
 
 static unsigned
-pick_length(uint64_t *rng)
+pick_length(uint64_t *rng, gboolean any_lengths)
 {
-  unsigned r = (unsigned)below_n(rng, 100);
-  if (r < 60)
+  unsigned r = (unsigned)below_n(rng, 1000);
+  if (r < 600)
     return 48;
-  if (r < 85)
+  if (r < 850)
     return 64;
-  if (r < 95)
+  if (r < 950)
     return 56;
-  switch (below_n(rng, 4)) {
-  case 0:
-  case 1:
-    return 128;
-  case 2:
-    return 32;
-  default:
+  if (any_lengths && r < 975)
     return 1 + (unsigned)below_n(rng, 128);
-  }
+  r = (unsigned)below_n(rng, 10);
+  return r < 4 ? 128 : r < 7 ? 127 : 32;
 }
 
 /* The @i-th prefix of the plan layout: a /48 inside one of the blocks,
  * or a longer prefix inside an earlier one. */
 static Prefix
-plan_prefix(uint64_t *rng, const uint64_t *blocks, size_t n_blocks, const Prefix *made, size_t i)
+plan_prefix(uint64_t *rng, const uint64_t *blocks, size_t n_blocks, const Prefix *made, size_t i,
+            gboolean any_lengths)
 {
-  unsigned len = pick_length(rng);
+  unsigned len = pick_length(rng, any_lengths);
   uint64_t hi = global_hi(rng), lo = next_u64(rng);
   if (len > 48 && i > 0) {
     /* Inside an earlier prefix shorter than this one, when one is found
@@ -121,12 +121,16 @@ int
 main(int argc, char **argv)
 {
   gint64 n_prefixes = 1000000, n_lookups = 20000000, seed = 1;
-  gboolean uniform = FALSE;
+  gboolean uniform = FALSE, any_lengths = FALSE, no_length_search = FALSE;
   GOptionEntry entries[] = {
     { "prefixes", 'n', 0, G_OPTION_ARG_INT64, &n_prefixes, "prefixes in the table", "N" },
     { "lookups", 'l', 0, G_OPTION_ARG_INT64, &n_lookups, "lookups to time", "M" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "random seed", "S" },
     { "uniform", 'u', 0, G_OPTION_ARG_NONE, &uniform, "uniformly random prefix bits", NULL },
+    { "any-lengths", 'a', 0, G_OPTION_ARG_NONE, &any_lengths, "some prefixes of every length",
+      NULL },
+    { "no-length-search", 0, 0, G_OPTION_ARG_NONE, &no_length_search,
+      "look up on the trie only", NULL },
     { NULL },
   };
   g_autoptr(GError) error = NULL;
@@ -150,9 +154,9 @@ main(int argc, char **argv)
   Prefix *made = g_new(Prefix, n);
   for (size_t i = 0; i < n; i++) {
     if (uniform) {
-      made[i] = prefix_masked(global_hi(&rng), next_u64(&rng), pick_length(&rng));
+      made[i] = prefix_masked(global_hi(&rng), next_u64(&rng), pick_length(&rng, any_lengths));
     } else {
-      made[i] = plan_prefix(&rng, blocks, n_blocks, made, i);
+      made[i] = plan_prefix(&rng, blocks, n_blocks, made, i, any_lengths);
     }
   }
 
@@ -171,6 +175,7 @@ main(int argc, char **argv)
   long rss_before = bench_peak_rss_kb();
   double t0 = bench_wall_seconds();
   SimFib *fib = sim_fib_new();
+  sim_fib_set_length_search(fib, !no_length_search);
   sim_fib_insert(fib, &(SimIp6Addr){ { 0 } }, 0, 0);
   for (size_t i = 0; i < n; i++) {
     SimIp6Addr a = sim_ip6_addr_from_halves(made[i].hi, made[i].lo);
@@ -188,24 +193,36 @@ main(int argc, char **argv)
     len_hist[len]++;
   }
   uint64_t m = (uint64_t)n_lookups;
+  double c0 = bench_cpu_seconds();
   t0 = bench_wall_seconds();
   for (uint64_t i = 0; i < m; i++)
     sum += sim_fib_lookup(fib, &ring[i & (RING - 1)], NULL);
   double lookup_s = bench_wall_seconds() - t0;
+  double lookup_cpu_s = bench_cpu_seconds() - c0;
 
   size_t size = sim_fib_size(fib), bytes = sim_fib_memory(fib);
   printf("prefixes %zu build_s %.3f lookups_per_s %.0f bytes_per_prefix %.1f\n", n, build_s,
          (double)m / lookup_s, (double)bytes / (double)size);
   fprintf(stderr,
-          "fib: layout %s, %zu distinct prefixes (+ default), %zu bytes, peak RSS %ld KiB "
-          "(table build added %ld KiB), %.1f ns/lookup, checksum %" G_GUINT64_FORMAT "\n",
-          uniform ? "uniform" : "plan", size - 1, bytes, rss_after, rss_after - rss_before,
-          1e9 * lookup_s / (double)m, sum);
-  fprintf(stderr, "fib: matched lengths of the first %d lookups:", RING);
-  for (unsigned l = 0; l <= 128; l++)
-    if (len_hist[l])
+          "fib: layout %s%s, %zu distinct prefixes + default, lookups by %s, %zu bytes, "
+          "peak RSS %ld KiB (table build added %ld KiB)\n",
+          uniform ? "uniform" : "plan", any_lengths ? " with any lengths" : "", size - 1,
+          sim_fib_uses_length_search(fib) ? "length search" : "trie", bytes, rss_after,
+          rss_after - rss_before);
+  fprintf(stderr,
+          "fib: %.1f ns/lookup wall, %.1f ns/lookup CPU (%.0f lookups per CPU second), "
+          "checksum %" G_GUINT64_FORMAT "\n",
+          1e9 * lookup_s / (double)m, 1e9 * lookup_cpu_s / (double)m, (double)m / lookup_cpu_s,
+          sum);
+  fprintf(stderr, "fib: matched lengths:");
+  unsigned rest = 0;
+  for (unsigned l = 0; l <= 128; l++) {
+    if (len_hist[l] * 1000u >= RING)
       fprintf(stderr, " /%u %.1f%%", l, 100.0 * len_hist[l] / RING);
-  fprintf(stderr, "\n");
+    else
+      rest += len_hist[l];
+  }
+  fprintf(stderr, " other %.1f%%\n", 100.0 * rest / RING);
 
   sim_fib_free(fib);
   g_free(ring);

@@ -200,6 +200,10 @@ Test(fib, remove_restores_shorter_match)
   expect(fib, "2001:db8:1:1::9", 2, 48);
   cr_assert(!del(fib, "2001:db8:1:1::/64"), "removed twice");
   cr_assert(!del(fib, "2001:db8:1::/49"), "removed an absent length");
+  put(fib, "2001:db8:1:1::1/128", 4);
+  cr_assert(!del(fib, "2001:db8::/40"), "removed an absent length");
+  cr_assert(!del(fib, "2001:db8:1:1::/100"), "removed an absent length");
+  cr_assert(del(fib, "2001:db8:1:1::1/128"));
   cr_assert(del(fib, "2001:db8:1::/48"));
   expect(fib, "2001:db8:1:1::9", 1, 32);
   /* Removing the middle of a chain keeps the longer prefix. */
@@ -243,6 +247,10 @@ Test(fib, exact_get)
   cr_assert_eq(get(fib, "2001:db8:0:1::/65"), SIM_FIB_NONE);
   cr_assert_eq(get(fib, "2001:db8:0:1::2/128"), SIM_FIB_NONE);
   cr_assert_eq(get(fib, "::/0"), SIM_FIB_NONE);
+  /* Shorter than a compressed node whose key has zeros past them. */
+  cr_assert_eq(get(fib, "2001:db8::/40"), SIM_FIB_NONE);
+  cr_assert_eq(get(fib, "2001:db8::/56"), SIM_FIB_NONE);
+  cr_assert_eq(get(fib, "2001:db8:0:1::/120"), SIM_FIB_NONE);
   SimIp6Addr host_bits = addr("2001:db8:0:1:ffff::");
   cr_assert_eq(sim_fib_get(fib, &host_bits, 64), 2);
 }
@@ -388,6 +396,272 @@ Test(fib, random_tables_match_brute_force)
   g_free(ref);
 }
 
+/* The trie's shape depends only on the set of prefixes, so a table that
+ * went through inserts and removals uses exactly the memory of one built
+ * directly, and lists the same prefixes. */
+static gboolean
+count_one(const SimIp6Addr *prefix, unsigned len, uint32_t value, void *data)
+{
+  (void)prefix;
+  (void)len;
+  *(uint64_t *)data = *(uint64_t *)data * 31 + value + 1;
+  return FALSE;
+}
+
+Test(fib, shape_independent_of_history)
+{
+  enum { N = 4000 };
+  uint64_t rng = 5;
+  SimIp6Addr bases[3] = { addr("2001:db8::"), addr("2001:db8:0:0:8000::"), addr("fd00:1::") };
+  RefPrefix *set = g_new(RefPrefix, N);
+  for (unsigned i = 0; i < N; i++) {
+    set[i] = random_prefix(&rng, bases, G_N_ELEMENTS(bases));
+    set[i].value = i;
+  }
+  /* a: the first half only, in reverse order. */
+  g_autoptr(SimFib) a = sim_fib_new();
+  for (unsigned i = N / 2; i-- > 0;) {
+    SimIp6Addr p = sim_ip6_addr_from_halves(set[i].hi, set[i].lo);
+    sim_fib_insert(a, &p, set[i].len, set[i].value);
+  }
+  /* b: everything interleaved, then the second half removed. */
+  g_autoptr(SimFib) b = sim_fib_new();
+  for (unsigned i = 0; i < N / 2; i++)
+    for (unsigned j = i; j < N; j += N / 2) {
+      SimIp6Addr p = sim_ip6_addr_from_halves(set[j].hi, set[j].lo);
+      sim_fib_insert(b, &p, set[j].len, set[j].value);
+    }
+  for (unsigned i = N / 2; i < N; i++) {
+    SimIp6Addr p = sim_ip6_addr_from_halves(set[i].hi, set[i].lo);
+    /* (The same prefix may have been drawn twice.) */
+    if (sim_fib_get(a, &p, set[i].len) == SIM_FIB_NONE &&
+        sim_fib_get(b, &p, set[i].len) != SIM_FIB_NONE)
+      cr_assert(sim_fib_remove(b, &p, set[i].len), "remove %u", i);
+  }
+  /* A prefix drawn in both halves holds its first-half value in a. */
+  for (unsigned i = 0; i < N / 2; i++) {
+    SimIp6Addr p = sim_ip6_addr_from_halves(set[i].hi, set[i].lo);
+    sim_fib_insert(b, &p, set[i].len, sim_fib_get(a, &p, set[i].len));
+  }
+  cr_assert_eq(sim_fib_size(b), sim_fib_size(a), "size %zu, %zu", sim_fib_size(b), sim_fib_size(a));
+  cr_assert_eq(sim_fib_memory(b), sim_fib_memory(a), "memory %zu after history, %zu direct",
+               sim_fib_memory(b), sim_fib_memory(a));
+  uint64_t ha = 0, hb = 0;
+  sim_fib_foreach(a, count_one, &ha);
+  sim_fib_foreach(b, count_one, &hb);
+  cr_assert_eq(ha, hb, "listings differ");
+  g_free(set);
+}
+
+/* ---- the length search of large tables ---------------------------------- */
+
+/* A table with the shape of an addressing plan: /32 blocks, /48 sites in
+ * them, /56 and /64 subnets in the sites, /127 links and /128 hosts in
+ * the subnets. */
+static RefPrefix
+plan_prefix(uint64_t *rng, const RefPrefix *made, size_t n_made)
+{
+  static const unsigned lens[] = { 48, 48, 48, 56, 64, 64, 64, 127, 128, 128 };
+  unsigned len = lens[below_n(rng, G_N_ELEMENTS(lens))];
+  uint64_t hi = (next_u64(rng) >> 3) | (UINT64_C(1) << 61), lo = next_u64(rng);
+  /* Inside an earlier, shorter prefix most of the time. */
+  for (int tries = 0; n_made > 0 && tries < 8; tries++) {
+    const RefPrefix *o = &made[below_n(rng, (unsigned)n_made)];
+    if (o->len < len && o->len >= 32) {
+      uint64_t h = o->hi, l = o->lo;
+      set_host_bits(&h, &l, o->len, hi, lo);
+      hi = h;
+      lo = l;
+      break;
+    }
+  }
+  SimIp6Addr a = masked(sim_ip6_addr_from_halves(hi, lo), len);
+  return (RefPrefix){ sim_ip6_addr_hi(&a), sim_ip6_addr_lo(&a), len, 0 };
+}
+
+/* Both tables answer every address alike. */
+static void
+same_answers(const SimFib *fast, const SimFib *ref, const RefPrefix *near, size_t n_near,
+             uint64_t *rng, unsigned n_lookups, const char *when)
+{
+  for (unsigned i = 0; i < n_lookups; i++) {
+    uint64_t hi = (next_u64(rng) >> 3) | (UINT64_C(1) << 61), lo = next_u64(rng);
+    if (n_near > 0 && below_n(rng, 10) != 0) {
+      const RefPrefix *p = &near[below_n(rng, (unsigned)n_near)];
+      uint64_t h = p->hi, l = p->lo;
+      /* Inside p, or just next to it. */
+      set_host_bits(&h, &l, p->len, hi, lo);
+      if (below_n(rng, 4) == 0 && p->len > 0) {
+        unsigned bit = below_n(rng, p->len);
+        if (bit < 64)
+          h ^= UINT64_C(1) << (63 - bit);
+        else
+          l ^= UINT64_C(1) << (127 - bit);
+      }
+      hi = h;
+      lo = l;
+    }
+    SimIp6Addr a = sim_ip6_addr_from_halves(hi, lo);
+    unsigned fl = 999, rl = 999;
+    uint32_t fv = sim_fib_lookup(fast, &a, &fl), rv = sim_fib_lookup(ref, &a, &rl);
+    char buf[SIM_IP6_ADDR_STRLEN];
+    cr_assert_eq(fv, rv, "%s, %s: %u/%u by length search, %u/%u by the trie", when,
+                 sim_ip6_addr_format(&a, buf), fv, fl, rv, rl);
+    cr_assert_eq(fl, rl, "%s, %s: /%u by length search, /%u by the trie", when,
+                 sim_ip6_addr_format(&a, buf), fl, rl);
+  }
+}
+
+static void
+both_insert(SimFib *a, SimFib *b, const RefPrefix *p, uint32_t value)
+{
+  SimIp6Addr x = sim_ip6_addr_from_halves(p->hi, p->lo);
+  sim_fib_insert(a, &x, p->len, value);
+  sim_fib_insert(b, &x, p->len, value);
+}
+
+static gboolean
+both_remove(SimFib *a, SimFib *b, const RefPrefix *p)
+{
+  SimIp6Addr x = sim_ip6_addr_from_halves(p->hi, p->lo);
+  gboolean ra = sim_fib_remove(a, &x, p->len), rb = sim_fib_remove(b, &x, p->len);
+  cr_assert_eq(ra, rb, "remove /%u: %d by length search, %d by the trie", p->len, ra, rb);
+  return ra;
+}
+
+Test(fib, length_search_matches_trie_through_changes)
+{
+  enum { N = 12000, ROUNDS = 12, LOOKUPS = 8000 };
+  uint64_t rng = 314;
+  g_autoptr(SimFib) fast = sim_fib_new();
+  g_autoptr(SimFib) ref = sim_fib_new();
+  sim_fib_set_length_search(ref, FALSE);
+  size_t empty = sim_fib_memory(fast);
+
+  /* /32 blocks first in the list so that the plan nests in them; they
+   * are inserted last, over their contents. */
+  RefPrefix *made = g_new(RefPrefix, N);
+  size_t n_blocks = 24;
+  for (size_t i = 0; i < n_blocks; i++) {
+    SimIp6Addr a = masked(sim_ip6_addr_from_halves((next_u64(&rng) >> 3) | (UINT64_C(1) << 61), 0),
+                          32);
+    made[i] = (RefPrefix){ sim_ip6_addr_hi(&a), 0, 32, 0 };
+  }
+  for (size_t i = n_blocks; i < N; i++)
+    made[i] = plan_prefix(&rng, made, i);
+  for (size_t i = n_blocks; i < N; i++)
+    both_insert(fast, ref, &made[i], (uint32_t)i);
+  cr_assert(sim_fib_uses_length_search(fast), "%zu prefixes: not using the length search",
+            sim_fib_size(fast));
+  cr_assert(!sim_fib_uses_length_search(ref));
+  same_answers(fast, ref, made, N, &rng, LOOKUPS, "no blocks, no default");
+  for (size_t i = 0; i < n_blocks; i++)
+    both_insert(fast, ref, &made[i], (uint32_t)i);
+  RefPrefix def = { 0, 0, 0, 0 };
+  both_insert(fast, ref, &def, 777777);
+  same_answers(fast, ref, made, N, &rng, LOOKUPS, "blocks and default");
+
+  for (unsigned round = 0; round < ROUNDS; round++) {
+    char when[64];
+    g_snprintf(when, sizeof when, "round %u", round);
+    /* Remove, replace and re-insert at random, blocks and default too. */
+    for (unsigned k = 0; k < N / 20; k++) {
+      size_t i = below_n(&rng, N);
+      switch (below_n(&rng, 3)) {
+      case 0:
+        both_remove(fast, ref, &made[i]);
+        break;
+      case 1:
+        both_insert(fast, ref, &made[i], 1000000 + round * N + (uint32_t)i);
+        break;
+      default:
+        both_insert(fast, ref, &made[i], (uint32_t)i);
+      }
+    }
+    size_t b = below_n(&rng, (unsigned)n_blocks);
+    if (round % 2)
+      both_remove(fast, ref, &made[b]);
+    else
+      both_insert(fast, ref, &made[b], 2000000 + round);
+    if (round % 3 == 0)
+      both_remove(fast, ref, &def);
+    else
+      both_insert(fast, ref, &def, 3000000 + round);
+    cr_assert(sim_fib_uses_length_search(fast), "%s: not using the length search", when);
+    cr_assert_eq(sim_fib_size(fast), sim_fib_size(ref));
+    same_answers(fast, ref, made, N, &rng, LOOKUPS, when);
+  }
+
+  /* A new length rebuilds the search; many more lengths turn it off,
+   * and it comes back once few lengths are left. */
+  RefPrefix extra[20];
+  for (unsigned i = 0; i < G_N_ELEMENTS(extra); i++) {
+    RefPrefix p = made[below_n(&rng, N)];
+    unsigned len = 33 + i; /* 33..52, inside a block */
+    SimIp6Addr a = masked(sim_ip6_addr_from_halves(p.hi, p.lo), len);
+    extra[i] = (RefPrefix){ sim_ip6_addr_hi(&a), sim_ip6_addr_lo(&a), len, 0 };
+  }
+  both_insert(fast, ref, &extra[0], 4000000);
+  cr_assert(sim_fib_uses_length_search(fast), "after one new length");
+  same_answers(fast, ref, made, N, &rng, LOOKUPS, "one new length");
+  for (unsigned i = 1; i < G_N_ELEMENTS(extra); i++)
+    both_insert(fast, ref, &extra[i], 4000000 + i);
+  cr_assert(!sim_fib_uses_length_search(fast), "27 lengths: still using the length search");
+  same_answers(fast, ref, made, N, &rng, LOOKUPS, "many lengths");
+  for (unsigned i = 0; i < G_N_ELEMENTS(extra); i++)
+    both_remove(fast, ref, &extra[i]);
+  cr_assert(sim_fib_uses_length_search(fast), "back to few lengths: not using the length search");
+  same_answers(fast, ref, made, N, &rng, LOOKUPS, "few lengths again");
+
+  /* Emptying: the search stops below half the threshold, memory returns. */
+  both_remove(fast, ref, &def);
+  for (size_t i = 0; i < N; i++)
+    both_remove(fast, ref, &made[i]);
+  cr_assert_eq(sim_fib_size(fast), 0);
+  cr_assert(!sim_fib_uses_length_search(fast));
+  cr_assert_eq(sim_fib_memory(fast), empty, "%zu bytes after emptying, %zu when new",
+               sim_fib_memory(fast), empty);
+  g_free(made);
+}
+
+Test(fib, length_search_thresholds)
+{
+  g_autoptr(SimFib) fib = sim_fib_new();
+  uint64_t rng = 11;
+  enum { N = 4096 };
+  RefPrefix *p = g_new(RefPrefix, N);
+  for (unsigned i = 0; i < N; i++) {
+    SimIp6Addr a = masked(sim_ip6_addr_from_halves(UINT64_C(0x20010db800000000) |
+                                                       (next_u64(&rng) & 0xffffffffu),
+                                                   0),
+                          64);
+    p[i] = (RefPrefix){ sim_ip6_addr_hi(&a), 0, 64, 0 };
+    /* (a repeated draw only replaces) */
+    sim_fib_insert(fib, &a, 64, i);
+  }
+  for (uint32_t extra = 0; sim_fib_size(fib) < N; extra++) {
+    SimIp6Addr a = sim_ip6_addr_from_halves(UINT64_C(0x20010db900000000) + extra, 0);
+    sim_fib_insert(fib, &a, 64, extra);
+  }
+  cr_assert(sim_fib_uses_length_search(fib), "%zu prefixes", sim_fib_size(fib));
+  size_t with = sim_fib_memory(fib);
+  sim_fib_set_length_search(fib, FALSE);
+  cr_assert(!sim_fib_uses_length_search(fib));
+  size_t without = sim_fib_memory(fib);
+  cr_assert(without < with, "memory %zu without, %zu with", without, with);
+  sim_fib_set_length_search(fib, TRUE);
+  cr_assert(sim_fib_uses_length_search(fib));
+  cr_assert_eq(sim_fib_memory(fib), with, "memory %zu after a restart, %zu before",
+               sim_fib_memory(fib), with);
+  /* Off below half the threshold. */
+  for (unsigned i = 0; i < N && sim_fib_size(fib) >= N / 2; i++) {
+    SimIp6Addr a = sim_ip6_addr_from_halves(p[i].hi, 0);
+    sim_fib_remove(fib, &a, 64);
+  }
+  cr_assert(!sim_fib_uses_length_search(fib), "%zu prefixes", sim_fib_size(fib));
+  g_free(p);
+}
+
 typedef struct {
   GString *text;
   unsigned count;
@@ -495,6 +769,23 @@ Test(fib, empty_table_is_small)
                sim_fib_memory(fib), empty);
 }
 
+/* Checks that each prefix's addresses look up to it (or to a longer
+ * prefix, or to the prefix's later duplicate). */
+static void
+check_million(const SimFib *fib, const uint64_t *hi, const uint8_t *len, unsigned n, unsigned step,
+              uint64_t *rng)
+{
+  for (unsigned i = 0; i < n; i += step) {
+    uint64_t host = next_u64(rng) & ((UINT64_C(1) << (64 - len[i])) - 1);
+    SimIp6Addr a = sim_ip6_addr_from_halves(hi[i] | host, next_u64(rng));
+    unsigned got_len = 0;
+    uint32_t v = sim_fib_lookup(fib, &a, &got_len);
+    cr_assert(v != SIM_FIB_NONE && got_len >= len[i], "prefix %u: /%u -> %u", i, got_len, v);
+    if (got_len == len[i] && v != i)
+      cr_assert(v > i && hi[v] == hi[i] && len[v] == len[i], "prefix %u read %u", i, v);
+  }
+}
+
 Test(fib, million_prefixes)
 {
   /* Scaled down under sanitizers, where it would take minutes. */
@@ -504,8 +795,8 @@ Test(fib, million_prefixes)
   uint64_t *hi = g_new(uint64_t, n);
   uint8_t *len = g_new(uint8_t, n);
   for (unsigned i = 0; i < n; i++) {
-    /* Under 2000::/3, length 48..64. */
-    len[i] = (uint8_t)(48 + below_n(&rng, 17));
+    /* Under 2000::/3, lengths 48, 52, 56, 60 and 64. */
+    len[i] = (uint8_t)(48 + 4 * below_n(&rng, 5));
     uint64_t h = (next_u64(&rng) >> 3) | (UINT64_C(1) << 61);
     hi[i] = h & ~((UINT64_C(1) << (64 - len[i])) - 1);
     SimIp6Addr a = sim_ip6_addr_from_halves(hi[i], 0);
@@ -513,18 +804,15 @@ Test(fib, million_prefixes)
   }
   size_t size = sim_fib_size(fib);
   cr_assert(size > n - n / 1000 && size <= n, "size %zu for %u inserts", size, n);
+  cr_assert(sim_fib_uses_length_search(fib), "five lengths: not using the length search");
   size_t per = sim_fib_memory(fib) / size;
-  cr_assert(per < 128, "%zu bytes per prefix", per);
-  for (unsigned i = 0; i < n; i++) {
-    uint64_t host = next_u64(&rng) & ((UINT64_C(1) << (64 - len[i])) - 1);
-    SimIp6Addr a = sim_ip6_addr_from_halves(hi[i] | host, next_u64(&rng));
-    unsigned got_len = 0;
-    uint32_t v = sim_fib_lookup(fib, &a, &got_len);
-    /* A later duplicate replaced the value, or a longer prefix covers a. */
-    cr_assert(v != SIM_FIB_NONE && got_len >= len[i], "prefix %u: /%u -> %u", i, got_len, v);
-    if (got_len == len[i] && v != i)
-      cr_assert(v > i && hi[v] == hi[i] && len[v] == len[i], "prefix %u read %u", i, v);
-  }
+  cr_assert(per < 256, "%zu bytes per prefix with the length search", per);
+  check_million(fib, hi, len, n, 1, &rng);
+  /* The same through the trie alone. */
+  sim_fib_set_length_search(fib, FALSE);
+  per = sim_fib_memory(fib) / size;
+  cr_assert(per < 96, "%zu bytes per prefix in the trie", per);
+  check_million(fib, hi, len, n, 3, &rng);
   g_free(hi);
   g_free(len);
 }
