@@ -452,6 +452,23 @@ sim_flow_dst(const SimFlow *flow)
   return flow->dst;
 }
 
+const SimIp6Addr *
+sim_flow_dst_address(const SimFlow *flow)
+{
+  return &flow->dst_addr;
+}
+
+uint32_t
+sim_flow_path_mtu(const SimFlow *flow)
+{
+  SimIp6 *ip = sim_ip6_of(flow->src);
+  gboolean local = FALSE;
+  SimIface *out = sim_ip6_route_lookup(ip, &flow->dst_addr, 0, &local);
+  if (!out)
+    return local ? 65535 : 0;
+  return sim_ip6_path_mtu(ip, &flow->dst_addr, sim_iface_mtu(out));
+}
+
 const SimTrafficConfig *
 sim_flow_config(const SimFlow *flow)
 {

@@ -94,6 +94,10 @@ SIM_API const char *sim_flow_app(const SimFlow *flow);
 SIM_API uint64_t sim_flow_id(const SimFlow *flow);
 SIM_API SimNode *sim_flow_src(const SimFlow *flow);
 SIM_API SimNode *sim_flow_dst(const SimFlow *flow);
+SIM_API const SimIp6Addr *sim_flow_dst_address(const SimFlow *flow);
+/* The path MTU the source currently uses towards the flow's destination
+ * (RFC 8201), or 0 if it has no route. */
+SIM_API uint32_t sim_flow_path_mtu(const SimFlow *flow);
 SIM_API const SimTrafficConfig *sim_flow_config(const SimFlow *flow);
 SIM_API const SimFlowStats *sim_flow_stats(const SimFlow *flow);
 /* Packets of the flow dropped in the network. */

@@ -68,9 +68,12 @@ sim_icmp6_error(SimIp6 *ip, SimIface *iface, const SimPacket *p, uint8_t type, u
   size_t real = sim_packet_real_length(p);
   if (!sim_ip6_header_read(b, real, &h))
     return FALSE;
-  /* (e.1) never about an ICMPv6 error message (types 0..127) */
-  if (h.next_header == SIM_IPPROTO_ICMPV6 &&
-      (real <= SIM_IP6_HEADER_LEN || b[SIM_IP6_HEADER_LEN] < 128))
+  /* (e.1) never about an ICMPv6 error message (types 0..127), nor about
+   * a packet whose chain hides what it carries */
+  uint8_t proto;
+  size_t upper;
+  bool found = sim__ip6_find_upper(b, real, &proto, &upper);
+  if (found && proto == SIM_IPPROTO_ICMPV6 && (upper >= real || b[upper] < 128))
     return FALSE;
   /* (e.3) not for packets sent to multicast, except PTB and PP code 2 */
   if (sim_ip6_addr_is_multicast(&h.dst) &&
@@ -194,6 +197,15 @@ sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *
     }
     sim_net_packet_delivered(ip->net, p);
     return;
+  }
+  if (type == SIM_ICMP6_PACKET_TOO_BIG && real >= ICMP6_HEADER_LEN + SIM_IP6_HEADER_LEN) {
+    /* RFC 8201 §4: the MTU for the quoted packet's destination; the quote
+     * must be of a packet this node sent */
+    uint32_t mtu = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
+    SimIp6Header q;
+    if (sim_ip6_header_read(b + ICMP6_HEADER_LEN, real - ICMP6_HEADER_LEN, &q) &&
+        sim_ip6_is_local(ip, &q.src))
+      sim__ip6_pmtu_update(ip, &q.dst, mtu);
   }
   /* errors and informational messages without a handler are consumed */
   sim_net_packet_delivered(ip->net, p);

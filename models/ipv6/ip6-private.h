@@ -40,6 +40,15 @@ typedef struct {
 
 typedef struct _SimUdp SimUdp;
 
+/* fragmentation state of a node, created on first use */
+typedef struct {
+  GHashTable *reasm; /* (src, dst, id) -> datagram being reassembled */
+  GHashTable *pmtu;  /* destination -> path MTU entry */
+  size_t bytes;      /* held in reassembly */
+  size_t max_bytes;
+  uint32_t next_id;  /* next Fragment identification */
+} Ip6Frag;
+
 struct _SimIp6 {
   SimNode *node;
   SimNet *net;
@@ -49,6 +58,7 @@ struct _SimIp6 {
   GArray *addrs; /* Ip6AddrEntry */
   GArray *protos; /* Ip6Proto, NULL until one is registered */
   SimUdp *udp;    /* NULL until UDP is used on the node */
+  Ip6Frag *frag;  /* NULL until fragments or Packet Too Big are seen */
   uint32_t hash_salt;
   /* RFC 4443 §2.4 (f) token bucket */
   double icmp_rate;
@@ -57,8 +67,37 @@ struct _SimIp6 {
   SimTime icmp_last;
   SimIcmp6EchoFunc echo_fn;
   void *echo_data;
+  SimIp6SrhFunc srh_fn;
+  void *srh_data;
+  unsigned max_ext_headers;
   SimIp6Stats stats;
 };
+
+typedef enum {
+  SIM_IP6_CHAIN_UPPER,    /* h->upper_protocol at h->header_length */
+  SIM_IP6_CHAIN_FRAGMENT, /* a fragment: Fragment header at h->header_length */
+  SIM_IP6_CHAIN_CONSUMED, /* handed over (SRH handler) */
+  SIM_IP6_CHAIN_DROPPED   /* dropped, answered as the RFCs ask */
+} SimIp6ChainResult;
+
+/* Hop-by-Hop header processing (directly after the fixed header): fills
+ * h->header_length/upper_protocol past it; FALSE if @p was dropped. */
+bool sim__ip6_hop_by_hop(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
+/* The rest of the chain at the destination. */
+SimIp6ChainResult sim__ip6_chain(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
+/* Offset and protocol of the upper-layer header of the IPv6 packet in
+ * @b (walking extension headers without processing them); FALSE if the
+ * chain is truncated or the packet is a non-first fragment. */
+bool sim__ip6_find_upper(const uint8_t *b, size_t real, uint8_t *proto, size_t *off);
+
+void sim__ip6_frag_free(Ip6Frag *f);
+/* Records a Packet Too Big for @dst. */
+void sim__ip6_pmtu_update(SimIp6 *ip, const SimIp6Addr *dst, uint32_t mtu);
+/* Sends @p (with its fixed header, larger than @mtu) as fragments. */
+void sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu);
+/* Takes a fragment (h->header_length = its Fragment header); returns the
+ * reassembled datagram when it completes, else NULL. */
+SimPacket *sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
 
 void sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);

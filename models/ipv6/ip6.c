@@ -56,7 +56,42 @@ sim_ip6_header_read(const uint8_t *b, size_t len, SimIp6Header *h)
   h->hop_limit = b[7];
   memcpy(h->src.b, b + 8, 16);
   memcpy(h->dst.b, b + 24, 16);
+  h->header_length = SIM_IP6_HEADER_LEN;
+  h->upper_protocol = h->next_header;
+  h->n_ext = 0;
+  h->next_header_field = 6;
   return TRUE;
+}
+
+bool
+sim__ip6_find_upper(const uint8_t *b, size_t real, uint8_t *proto, size_t *off)
+{
+  if (real < SIM_IP6_HEADER_LEN)
+    return false;
+  uint8_t nh = b[6];
+  size_t o = SIM_IP6_HEADER_LEN;
+  for (int n = 0; n < 64; n++) {
+    if (nh != SIM_IPPROTO_HOPOPTS && nh != SIM_IPPROTO_DSTOPTS && nh != SIM_IPPROTO_ROUTING &&
+        nh != SIM_IPPROTO_FRAGMENT) {
+      *proto = nh;
+      *off = o;
+      /* the upper-layer header's first bytes must be there too */
+      return nh == SIM_IPPROTO_NONE || o + 4 <= real;
+    }
+    if (o + 8 > real)
+      return false;
+    if (nh == SIM_IPPROTO_FRAGMENT) {
+      if ((((b[o + 2] << 8) | b[o + 3]) & 0xfff8) != 0)
+        return false; /* not the first fragment: no upper-layer header */
+      nh = b[o];
+      o += 8;
+    } else {
+      size_t len = ((size_t)b[o + 1] + 1) * 8;
+      nh = b[o];
+      o += len;
+    }
+  }
+  return false;
 }
 
 uint32_t
@@ -110,6 +145,7 @@ ip6_free(void *data)
 {
   SimIp6 *ip = data;
   sim_fib_free(ip->fib);
+  sim__ip6_frag_free(ip->frag);
   g_array_unref(ip->nh);
   g_array_unref(ip->outs);
   g_array_unref(ip->addrs);
@@ -148,6 +184,7 @@ sim_ip6_install(SimNode *node)
   ip->icmp_rate = 1000.0;
   ip->icmp_burst = 100;
   ip->icmp_tokens = 100.0;
+  ip->max_ext_headers = 8;
   /* per-node salt so that ECMP choices do not polarise along a path */
   uint64_t x = (uint64_t)sim_node_index(node) * UINT64_C(0x9e3779b97f4a7c15);
   ip->hash_salt = (uint32_t)(x >> 32);
@@ -196,6 +233,19 @@ sim_ip6_register_protocol(SimIp6 *ip, uint8_t next_header, SimIp6ProtoFunc fn, v
   }
   Ip6Proto pr = { next_header, fn, data };
   g_array_append_val(ip->protos, pr);
+}
+
+void
+sim_ip6_set_srh_handler(SimIp6 *ip, SimIp6SrhFunc fn, void *data)
+{
+  ip->srh_fn = fn;
+  ip->srh_data = data;
+}
+
+void
+sim_ip6_set_max_ext_headers(SimIp6 *ip, unsigned n)
+{
+  ip->max_ext_headers = n;
 }
 
 void
@@ -470,9 +520,10 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
                  SIM_ARG_PTR(p));
     return;
   }
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
-    /* source fragmentation belongs to the IPv6-node module; refuse */
-    sim_node_drop(node, out, p, SIM_DROP_TOO_BIG);
+  uint32_t mtu = sim_ip6_path_mtu(ip, dst, sim_iface_mtu(out));
+  if (SIM_UNLIKELY(sim_packet_length(p) > mtu)) {
+    /* RFC 8200 §5: the source fragments to the path MTU */
+    sim__ip6_fragment_and_send(ip, out, p, mtu);
     return;
   }
   sim_iface_send(out, p);
@@ -480,7 +531,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
 
 /* ---- input ---------------------------------------------------------------------- */
 
-static void deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
+static void deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
 static void forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
 
 static void
@@ -492,6 +543,8 @@ loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
   SimIp6Header h;
   sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h);
   ip->stats.rx++;
+  if (h.next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, NULL, p, &h))
+    return;
   deliver(ip, NULL, p, &h);
 }
 
@@ -525,6 +578,9 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
     sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
+  /* RFC 8200 §4.3: Hop-by-Hop options before the forwarding decision */
+  if (SIM_UNLIKELY(h.next_header == SIM_IPPROTO_HOPOPTS) && !sim__ip6_hop_by_hop(ip, iface, p, &h))
+    return;
   uint32_t v = sim_fib_lookup(ip->fib, &h.dst, NULL);
   if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
     /* one of our addresses, or all-nodes ff02::1 */
@@ -583,19 +639,20 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
   sim_iface_send(out, p);
 }
 
+/* Hands the upper-layer message (at h->header_length) to its protocol. */
 static void
-deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
+dispatch(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
   SimNode *node = ip->node;
   ip->stats.delivered++;
-  switch (h->next_header) {
+  switch (h->upper_protocol) {
   case SIM_IPPROTO_ICMPV6:
-    sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+    sim_packet_pull(p, h->header_length);
     sim__icmp6_input(ip, iface, p, h);
     return;
   case SIM_IPPROTO_UDP:
     if (ip->udp) {
-      sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+      sim_packet_pull(p, h->header_length);
       sim__udp_input(ip, iface, p, h);
       return;
     }
@@ -609,21 +666,60 @@ deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
   if (ip->protos) {
     for (guint i = 0; i < ip->protos->len; i++) {
       Ip6Proto *pr = &g_array_index(ip->protos, Ip6Proto, i);
-      if (pr->next_header == h->next_header) {
-        sim_packet_pull(p, SIM_IP6_HEADER_LEN);
+      if (pr->next_header == h->upper_protocol) {
+        sim_packet_pull(p, h->header_length);
         pr->fn(ip, iface, p, h, pr->data);
         return;
       }
     }
   }
-  if (h->next_header == SIM_IPPROTO_UDP) {
+  if (h->upper_protocol == SIM_IPPROTO_UDP) {
     /* no UDP socket layer on this node: no port can be reached */
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 4, 0);
     sim_node_drop(node, iface, p, SIM_DROP_PORT_UNREACHABLE);
     return;
   }
   /* RFC 8200 §4 / RFC 4443 §3.4: unrecognised Next Header, code 1, the
-   * pointer names the Next Header field of the fixed header (offset 6) */
-  sim_icmp6_error(ip, iface, p, SIM_ICMP6_PARAM_PROBLEM, 1, 6);
+   * pointer names the field that holds it */
+  sim_icmp6_error(ip, iface, p, SIM_ICMP6_PARAM_PROBLEM, 1, h->next_header_field);
   sim_node_drop(node, iface, p, SIM_DROP_UNKNOWN_NEXT_HEADER);
+}
+
+static void
+deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
+{
+  for (;;) {
+    switch (sim__ip6_chain(ip, iface, p, h)) {
+    case SIM_IP6_CHAIN_UPPER:
+      dispatch(ip, iface, p, h);
+      return;
+    case SIM_IP6_CHAIN_FRAGMENT: {
+      uint8_t n_ext = h->n_ext;
+      SimPacket *whole = sim__ip6_reassemble(ip, iface, p, h);
+      if (!whole)
+        return;
+      /* go on after the unfragmentable part, which was processed with the
+       * first fragment */
+      p = whole;
+      size_t off = h->header_length;
+      sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), h);
+      h->header_length = (uint16_t)off;
+      h->upper_protocol = sim_packet_data(p)[off == SIM_IP6_HEADER_LEN ? 6 : 0];
+      if (off > SIM_IP6_HEADER_LEN) {
+        /* the Next Header field of the last unfragmentable header */
+        size_t o = SIM_IP6_HEADER_LEN, last = 6;
+        const uint8_t *b = sim_packet_data(p);
+        while (o < off) {
+          last = o;
+          o += ((size_t)b[o + 1] + 1) * 8;
+        }
+        h->upper_protocol = b[last];
+      }
+      h->n_ext = n_ext;
+      continue;
+    }
+    default:
+      return;
+    }
+  }
 }

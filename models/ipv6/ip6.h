@@ -30,7 +30,9 @@ enum {
   SIM_IPPROTO_DSTOPTS = 60,
 };
 
-/* The fixed header, parsed. */
+/* The fixed header, parsed, and where the receive path found the
+ * upper-layer header after the extension headers (header_length = 40 and
+ * upper_protocol = next_header without extension headers). */
 typedef struct {
   uint8_t traffic_class;
   uint32_t flow_label; /* 20 bits */
@@ -39,6 +41,10 @@ typedef struct {
   uint8_t hop_limit;
   SimIp6Addr src;
   SimIp6Addr dst;
+  uint16_t header_length;     /* bytes before the upper-layer header */
+  uint8_t upper_protocol;     /* Next Header value naming it */
+  uint8_t n_ext;              /* extension headers walked */
+  uint16_t next_header_field; /* offset of the field that holds upper_protocol */
 } SimIp6Header;
 
 /* Writes @h into 40 bytes at @b. */
@@ -130,6 +136,17 @@ SIM_API void sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, con
  * else the primary address. NULL if none. */
 SIM_API const SimIp6Addr *sim_ip6_select_source(SimIp6 *ip, const SimIp6Addr *dst);
 
+/* Routing header type 4 (the SRH, RFC 8754) with Segments Left > 0 at a
+ * node the packet is addressed to: @p still starts at the IPv6 header and
+ * h->header_length is the SRH's offset. The handler owns @p. */
+typedef void (*SimIp6SrhFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
+                              void *data);
+SIM_API void sim_ip6_set_srh_handler(SimIp6 *ip, SimIp6SrhFunc fn, void *data);
+
+/* Extension headers a packet may carry before this node drops it as
+ * ext_header_limit (default 8). */
+SIM_API void sim_ip6_set_max_ext_headers(SimIp6 *ip, unsigned n);
+
 /* Upper-layer protocol handler: @p starts at the upper-layer header; @h is
  * the IPv6 header it arrived with. The handler owns @p. */
 typedef void (*SimIp6ProtoFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
@@ -179,7 +196,22 @@ SIM_API void sim_icmp6_echo_request(SimIp6 *ip, const SimIp6Addr *dst, uint16_t 
 typedef struct {
   uint64_t rx, delivered, forwarded, sent;
   uint64_t icmp_errors_sent, icmp_errors_suppressed, icmp_rx;
+  uint64_t router_alerts;    /* Hop-by-Hop Router Alert options seen */
+  uint64_t atomic_fragments; /* RFC 6946 fragments processed as whole packets */
+  uint64_t fragmented;       /* datagrams sent as fragments */
+  uint64_t reassembled;      /* datagrams reassembled */
+  uint64_t pmtu_updates;     /* Packet Too Big messages applied */
 } SimIp6Stats;
+
+/**
+ * sim_ip6_path_mtu:
+ * The path MTU towards @dst: the smaller of @link_mtu and what Packet Too
+ * Big messages taught this node (RFC 8201), never below 1280; entries age
+ * out after 10 minutes.
+ */
+SIM_API uint32_t sim_ip6_path_mtu(SimIp6 *ip, const SimIp6Addr *dst, uint32_t link_mtu);
+/* Bytes of fragments a node holds for reassembly (default 4 MiB). */
+SIM_API void sim_ip6_set_reassembly_limit(SimIp6 *ip, size_t bytes);
 SIM_API const SimIp6Stats *sim_ip6_stats(const SimIp6 *ip);
 
 G_END_DECLS

@@ -180,7 +180,7 @@ sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
   SimUdpSocket *s = ip->udp ? find_port(ip->udp, dport) : NULL;
   if (!s) {
     /* RFC 4443 §3.1 code 4; quote the datagram with its IPv6 header */
-    sim_packet_unpull(p, SIM_IP6_HEADER_LEN);
+    sim_packet_unpull(p, h->header_length);
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 4, 0);
     sim_node_drop(node, iface, p, SIM_DROP_PORT_UNREACHABLE);
     return;

@@ -48,6 +48,15 @@ typedef struct _SimQdisc SimQdisc;
   X(BAD_TRANSPORT, "bad_transport")   /* truncated or inconsistent UDP/ICMPv6 header */        \
   X(PORT_UNREACHABLE, "port_unreachable")                                                      \
   X(ADDRESS_UNREACHABLE, "address_unreachable")                                                \
+  X(BAD_OPTION, "bad_option")         /* an option whose type says discard (RFC 8200 §4.2) */    \
+  X(ROUTING_HEADER, "routing_header") /* type 0 or unknown routing header, segments left */ \
+  X(EXT_HEADER_LIMIT, "ext_header_limit") /* more extension headers than the node walks */   \
+  X(BAD_FRAGMENT, "bad_fragment")     /* fragment length or offset invalid (RFC 8200 §4.5) */  \
+  X(INCOMPLETE_CHAIN, "incomplete_chain") /* first fragment without the header chain (RFC 7112) */ \
+  X(FRAGMENT_OVERLAP, "fragment_overlap") /* overlapping fragments: datagram dropped (RFC 5722) */ \
+  X(DUPLICATE_FRAGMENT, "duplicate_fragment")                                                   \
+  X(REASSEMBLY_TIMEOUT, "reassembly_timeout") /* incomplete after 60 s */                    \
+  X(REASSEMBLY_MEMORY, "reassembly_memory") /* the node's reassembly buffer is full */        \
   X(POLICY, "policy")                 /* no handler or a configured filter refused it */
 
 typedef enum {

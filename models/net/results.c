@@ -40,7 +40,7 @@ write_flows(SimNet *net, const char *dir, GError **error)
     "flow", "src", "dst", "app", "tx_packets", "rx_packets", "tx_bytes", "rx_bytes",
     "dropped", "in_flight", "loss_ratio", "delay_mean_us", "delay_min_us", "delay_p50_us",
     "delay_p90_us", "delay_p99_us", "delay_p999_us", "delay_max_us", "jitter_us",
-    "throughput_bps", "out_of_order", NULL
+    "throughput_bps", "out_of_order", "pmtu", NULL
   };
   SimCsvWriter *w = open_csv(dir, "flows.csv", cols, error);
   if (!w)
@@ -73,6 +73,7 @@ write_flows(SimNet *net, const char *dir, GError **error)
     double span = any ? sim_time_to_seconds(st->last_rx - st->first_tx) : 0;
     sim_csv_writer_add_double(w, span > 0 ? (double)st->rx_bytes * 8.0 / span : NAN, 9);
     sim_csv_writer_add_uint(w, st->out_of_order);
+    sim_csv_writer_add_uint(w, sim_flow_path_mtu(f));
     sim_csv_writer_end_row(w);
   }
   return sim_csv_writer_commit(w, error);

@@ -101,7 +101,7 @@ done
 
 run quickstart "$scen/quickstart.ini"
 qs=$out
-headers="flows.csv flow,src,dst,app,tx_packets,rx_packets,tx_bytes,rx_bytes,dropped,in_flight,loss_ratio,delay_mean_us,delay_min_us,delay_p50_us,delay_p90_us,delay_p99_us,delay_p999_us,delay_max_us,jitter_us,throughput_bps,out_of_order
+headers="flows.csv flow,src,dst,app,tx_packets,rx_packets,tx_bytes,rx_bytes,dropped,in_flight,loss_ratio,delay_mean_us,delay_min_us,delay_p50_us,delay_p90_us,delay_p99_us,delay_p999_us,delay_max_us,jitter_us,throughput_bps,out_of_order,pmtu
 pings.csv ping,src,dst,sent,received,loss_ratio,rtt_min_us,rtt_mean_us,rtt_max_us,rtt_p50_us,rtt_p99_us
 links.csv link,from,to,interface,rate_bps,delay_us,utilization,tx_packets,tx_bytes,queue_drops,link_loss,queue_mean,queue_max
 drops.csv node,interface,reason,count
