@@ -25,6 +25,7 @@
 #include "ip6.h"
 #include "udp.h"
 #include "routing.h"
+#include "nd.h"
 #include "app.h"
 #include "results.h"
 #include "netscenario.h"

@@ -181,7 +181,8 @@ sim__ip6_pmtu_update(SimIp6 *ip, const SimIp6Addr *dst, uint32_t mtu)
 /* ---- source fragmentation ----------------------------------------------------------- */
 
 void
-sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu)
+sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu,
+                           const SimIp6Addr *nexthop)
 {
   /* The fixed header is the whole unfragmentable part of what this node
    * originates. Data per fragment: the largest multiple of 8 that fits. */
@@ -240,7 +241,7 @@ sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu
   }
   ip->stats.fragmented++;
   for (size_t i = 0; i < n; i++)
-    sim_iface_send(out, frags[i]);
+    sim__ip6_link_output(ip, out, frags[i], nexthop);
   g_free(frags);
 }
 

@@ -165,6 +165,10 @@ sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *
   ip->stats.icmp_rx++;
   const uint8_t *b = sim_packet_data(p);
   uint8_t type = b[0];
+  if (type >= 133 && type <= 137) {
+    sim__nd_input(ip, iface, p, h); /* RFC 4861 messages */
+    return;
+  }
   if (type == SIM_ICMP6_ECHO_REQUEST) {
     if (real < ICMP6_HEADER_LEN || sim_ip6_addr_is_unspecified(&h->src) ||
         sim_ip6_addr_is_multicast(&h->src)) {

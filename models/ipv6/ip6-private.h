@@ -20,10 +20,15 @@ typedef struct {
   uint32_t first; /* index of the first in SimIp6.outs */
 } Ip6NextHop;
 
+/* Address states (RFC 4862 §5.5.4): only preferred and deprecated
+ * addresses receive packets and serve as sources. */
+enum { ADDR_PREFERRED, ADDR_TENTATIVE, ADDR_DUPLICATE, ADDR_DEPRECATED };
+
 typedef struct {
   SimIp6Addr addr;
   int32_t iface; /* -1: loopback */
   uint8_t prefix_len;
+  uint8_t state;
 } Ip6AddrEntry;
 
 typedef struct {
@@ -55,10 +60,12 @@ struct _SimIp6 {
   SimFib *fib;
   GArray *nh;    /* Ip6NextHop */
   GArray *outs;  /* uint32_t interface indices */
+  GArray *gws;   /* SimIp6Addr next-hop address per entry of outs (:: = on-link) */
   GArray *addrs; /* Ip6AddrEntry */
   GArray *protos; /* Ip6Proto, NULL until one is registered */
   SimUdp *udp;    /* NULL until UDP is used on the node */
   Ip6Frag *frag;  /* NULL until fragments or Packet Too Big are seen */
+  struct _SimNd *nd; /* Neighbor Discovery, on nodes with multi-access links */
   uint32_t hash_salt;
   /* RFC 4443 §2.4 (f) token bucket */
   double icmp_rate;
@@ -94,10 +101,27 @@ void sim__ip6_frag_free(Ip6Frag *f);
 /* Records a Packet Too Big for @dst. */
 void sim__ip6_pmtu_update(SimIp6 *ip, const SimIp6Addr *dst, uint32_t mtu);
 /* Sends @p (with its fixed header, larger than @mtu) as fragments. */
-void sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu);
+void sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu,
+                                 const SimIp6Addr *nexthop);
 /* Takes a fragment (h->header_length = its Fragment header); returns the
  * reassembled datagram when it completes, else NULL. */
 SimPacket *sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
+
+Ip6AddrEntry *sim__ip6_add_address_state(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr,
+                                         unsigned prefix_len, uint8_t state);
+void sim__ip6_address_set_state(SimIp6 *ip, const SimIp6Addr *addr, uint8_t state);
+void sim__ip6_address_remove(SimIp6 *ip, const SimIp6Addr *addr);
+
+/* Sends the IPv6 packet @p out of @out towards the neighbour @nexthop
+ * (NULL: its destination): Ethernet framing, Neighbor Discovery on
+ * multi-access links. */
+void sim__ip6_link_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *nexthop);
+
+/* Neighbor Discovery (nd.c) */
+void sim__nd_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *nexthop);
+void sim__nd_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
+void sim__nd_free(struct _SimNd *nd);
+void sim__nd_join_solicited(SimIp6 *ip, SimIface *ifc, const SimIp6Addr *a);
 
 void sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);

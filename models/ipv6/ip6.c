@@ -148,6 +148,8 @@ ip6_free(void *data)
   sim__ip6_frag_free(ip->frag);
   g_array_unref(ip->nh);
   g_array_unref(ip->outs);
+  g_array_unref(ip->gws);
+  sim__nd_free(ip->nd);
   g_array_unref(ip->addrs);
   if (ip->protos)
     g_array_unref(ip->protos);
@@ -180,6 +182,7 @@ sim_ip6_install(SimNode *node)
   ip->fib = sim_fib_new();
   ip->nh = g_array_new(FALSE, FALSE, sizeof(Ip6NextHop));
   ip->outs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  ip->gws = g_array_new(FALSE, TRUE, sizeof(SimIp6Addr));
   ip->addrs = g_array_new(FALSE, FALSE, sizeof(Ip6AddrEntry));
   ip->icmp_rate = 1000.0;
   ip->icmp_burst = 100;
@@ -259,15 +262,24 @@ sim_ip6_set_resolver(SimNet *net, SimIp6ResolveFunc fn, void *data)
 /* ---- addresses ---------------------------------------------------------------- */
 
 static uint32_t
-nh_add(SimIp6 *ip, uint32_t kind, SimIface *const *out, unsigned n)
+nh_add_gw(SimIp6 *ip, uint32_t kind, SimIface *const *out, const SimIp6Addr *gws, unsigned n)
 {
   Ip6NextHop nh = { kind, n, ip->outs->len };
+  static const SimIp6Addr on_link;
   for (unsigned i = 0; i < n; i++) {
     uint32_t idx = sim_iface_index(out[i]);
     g_array_append_val(ip->outs, idx);
+    SimIp6Addr gw = gws ? gws[i] : on_link;
+    g_array_append_val(ip->gws, gw);
   }
   g_array_append_val(ip->nh, nh);
   return ip->nh->len - 1;
+}
+
+static uint32_t
+nh_add(SimIp6 *ip, uint32_t kind, SimIface *const *out, unsigned n)
+{
+  return nh_add_gw(ip, kind, out, NULL, n);
 }
 
 gboolean
@@ -292,9 +304,7 @@ sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr, unsigne
                 sim_node_name(ip->node), sim_ip6_addr_format(addr, buf));
     return FALSE;
   }
-  Ip6AddrEntry e = { *addr, iface ? (int32_t)sim_iface_index(iface) : -1, (uint8_t)prefix_len };
-  g_array_append_val(ip->addrs, e);
-  sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+  sim__ip6_add_address_state(ip, iface, addr, prefix_len, ADDR_PREFERRED);
   if (iface && prefix_len < 128) {
     SimIp6Addr pfx = *addr;
     sim_ip6_addr_mask(&pfx, prefix_len);
@@ -305,16 +315,86 @@ sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr, unsigne
   return TRUE;
 }
 
+static bool
+usable(const Ip6AddrEntry *e)
+{
+  return e->state == ADDR_PREFERRED || e->state == ADDR_DEPRECATED;
+}
+
 const SimIp6Addr *
 sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface)
 {
   int32_t idx = (int32_t)sim_iface_index(iface);
+  const SimIp6Addr *deprecated = NULL;
   for (guint i = 0; i < ip->addrs->len; i++) {
     const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
-    if (e->iface == idx && !sim_ip6_addr_is_link_local(&e->addr))
+    if (e->iface != idx || sim_ip6_addr_is_link_local(&e->addr) || !usable(e))
+      continue;
+    if (e->state == ADDR_PREFERRED)
       return &e->addr;
+    if (!deprecated)
+      deprecated = &e->addr; /* RFC 4862 §5.5.4: only when nothing else */
   }
-  return NULL;
+  return deprecated;
+}
+
+Ip6AddrEntry *
+sim__ip6_add_address_state(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr,
+                           unsigned prefix_len, uint8_t state)
+{
+  Ip6AddrEntry e = { *addr, iface ? (int32_t)sim_iface_index(iface) : -1, (uint8_t)prefix_len,
+                     state };
+  g_array_append_val(ip->addrs, e);
+  if (usable(&e))
+    sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+  if (iface && sim_iface_is_multiaccess(iface))
+    sim__nd_join_solicited(ip, iface, addr);
+  sim_net_routes_changed(ip->net);
+  return &g_array_index(ip->addrs, Ip6AddrEntry, ip->addrs->len - 1);
+}
+
+void
+sim__ip6_address_set_state(SimIp6 *ip, const SimIp6Addr *addr, uint8_t state)
+{
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (!sim_ip6_addr_equal(&e->addr, addr))
+      continue;
+    bool was = usable(e);
+    e->state = state;
+    if (usable(e) && !was)
+      sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+    else if (!usable(e) && was)
+      sim_fib_remove(ip->fib, addr, 128);
+    sim_net_routes_changed(ip->net);
+    return;
+  }
+}
+
+void
+sim__ip6_address_remove(SimIp6 *ip, const SimIp6Addr *addr)
+{
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (!sim_ip6_addr_equal(&e->addr, addr))
+      continue;
+    if (usable(e))
+      sim_fib_remove(ip->fib, addr, 128);
+    g_array_remove_index(ip->addrs, i);
+    sim_net_routes_changed(ip->net);
+    return;
+  }
+}
+
+gboolean
+sim_ip6_route_remove(SimIp6 *ip, const SimIp6Prefix *prefix)
+{
+  uint32_t v = sim_fib_get(ip->fib, &prefix->addr, prefix->len);
+  if (v == SIM_FIB_NONE || v == NH_LOCAL)
+    return FALSE;
+  sim_fib_remove(ip->fib, &prefix->addr, prefix->len);
+  sim_net_routes_changed(ip->net);
+  return TRUE;
 }
 
 const SimIp6Addr *
@@ -323,7 +403,7 @@ sim_ip6_primary_address(const SimIp6 *ip)
   const SimIp6Addr *first = NULL;
   for (guint i = 0; i < ip->addrs->len; i++) {
     const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
-    if (sim_ip6_addr_is_link_local(&e->addr))
+    if (sim_ip6_addr_is_link_local(&e->addr) || !usable(e))
       continue;
     if (e->iface < 0)
       return &e->addr;
@@ -344,6 +424,13 @@ sim_ip6_is_local(const SimIp6 *ip, const SimIp6Addr *a)
 gboolean
 sim_ip6_route_add(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out, unsigned n_out,
                   GError **error)
+{
+  return sim_ip6_route_add_via(ip, prefix, out, NULL, n_out, error);
+}
+
+gboolean
+sim_ip6_route_add_via(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out,
+                      const SimIp6Addr *gateways, unsigned n_out, GError **error)
 {
   g_return_val_if_fail(ip != NULL && prefix != NULL && out != NULL, FALSE);
   char buf[SIM_IP6_PREFIX_STRLEN];
@@ -368,7 +455,8 @@ sim_ip6_route_add(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out, 
                 sim_ip6_prefix_format(prefix, buf));
     return FALSE;
   }
-  sim_fib_insert(ip->fib, &prefix->addr, prefix->len, nh_add(ip, NH_ROUTE, out, n_out));
+  sim_fib_insert(ip->fib, &prefix->addr, prefix->len,
+                 nh_add_gw(ip, NH_ROUTE, out, gateways, n_out));
   sim_net_routes_changed(ip->net);
   return TRUE;
 }
@@ -384,14 +472,26 @@ mix32(uint32_t h)
   return h;
 }
 
+/* The egress interface of @nh for a flow hash, and its next-hop
+ * address (NULL: on-link, the packet's destination). */
 static inline SimIface *
-nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
+nh_pick_gw(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash, const SimIp6Addr **gw)
 {
   uint32_t k = 0;
   if (nh->n > 1)
     k = (uint32_t)(((uint64_t)mix32(hash ^ ip->hash_salt) * nh->n) >> 32);
   uint32_t idx = g_array_index(ip->outs, uint32_t, nh->first + k);
+  if (gw) {
+    const SimIp6Addr *g = &g_array_index(ip->gws, SimIp6Addr, nh->first + k);
+    *gw = sim_ip6_addr_is_unspecified(g) ? NULL : g;
+  }
   return sim_node_iface(ip->node, idx);
+}
+
+static inline SimIface *
+nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
+{
+  return nh_pick_gw(ip, nh, hash, NULL);
 }
 
 /* FIB lookup with one lazy-resolution attempt. Returns the next-hop
@@ -481,11 +581,13 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
   };
   uint32_t v = route_value(ip, dst);
   SimIface *out = NULL;
-  if (v == SIM_FIB_NONE) {
+  const SimIp6Addr *gw = NULL;
+  if (v == SIM_FIB_NONE && sim_ip6_addr_is_multicast(dst) && opts && opts->iface) {
+    out = opts->iface; /* link-scope multicast out of a given interface */
+  } else if (v == SIM_FIB_NONE) {
     sim_node_drop(node, NULL, p, SIM_DROP_NO_ROUTE);
     return;
-  }
-  if (v != NH_LOCAL) {
+  } else if (v != NH_LOCAL) {
     const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
     if (nh->n > 1) {
       /* the hash needs the header and ports: write them first */
@@ -493,10 +595,10 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
       h.src = src ? *src : unspecified;
       uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
       sim_ip6_header_write(b, &h);
-      out = nh_pick(ip, nh, flow_hash(p, &h));
+      out = nh_pick_gw(ip, nh, flow_hash(p, &h), &gw);
       sim_packet_pull(p, SIM_IP6_HEADER_LEN);
     } else {
-      out = nh_pick(ip, nh, 0);
+      out = nh_pick_gw(ip, nh, 0, &gw);
     }
   }
   if (src) {
@@ -523,10 +625,35 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
   uint32_t mtu = sim_ip6_path_mtu(ip, dst, sim_iface_mtu(out));
   if (SIM_UNLIKELY(sim_packet_length(p) > mtu)) {
     /* RFC 8200 §5: the source fragments to the path MTU */
-    sim__ip6_fragment_and_send(ip, out, p, mtu);
+    sim__ip6_fragment_and_send(ip, out, p, mtu, gw);
     return;
   }
-  sim_iface_send(out, p);
+  sim__ip6_link_output(ip, out, p, gw);
+}
+
+void
+sim__ip6_link_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *nexthop)
+{
+  if (SIM_LIKELY(!sim_iface_is_ethernet(out))) {
+    sim_iface_send(out, p);
+    return;
+  }
+  const uint8_t *b = sim_packet_data(p);
+  uint8_t mac[6];
+  if (b[24] == 0xff) {
+    /* RFC 2464 §7: multicast needs no resolution */
+    sim_ether_multicast_mac(b + 24, mac);
+    sim_iface_send_ether(out, p, mac);
+    return;
+  }
+  if (!sim_iface_is_multiaccess(out)) {
+    /* point-to-point: the neighbour is the peer */
+    sim_iface_send_ether(out, p, sim_iface_mac(sim_iface_peer(out)));
+    return;
+  }
+  SimIp6Addr dst;
+  memcpy(dst.b, b + 24, 16);
+  sim__nd_output(ip, out, p, nexthop ? nexthop : &dst);
 }
 
 /* ---- input ---------------------------------------------------------------------- */
@@ -548,11 +675,12 @@ loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
   deliver(ip, NULL, p, &h);
 }
 
+/* Link-scope multicast that reached this node: all-nodes, or a group its
+ * interface joined (the Ethernet filter let it through). */
 static bool
 is_all_nodes(const SimIp6Addr *a)
 {
-  static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-  return memcmp(a->b, all_nodes, 16) == 0;
+  return a->b[0] == 0xff && (a->b[1] & 0x0f) == 0x02;
 }
 
 static void
@@ -616,8 +744,9 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
     return;
   }
   const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-  SimIface *out = nh_pick(ip, nh, nh->n > 1 ? flow_hash(p, h) : 0);
-  if (nh->kind == NH_CONNECTED) {
+  const SimIp6Addr *gw = NULL;
+  SimIface *out = nh_pick_gw(ip, nh, nh->n > 1 ? flow_hash(p, h) : 0, &gw);
+  if (nh->kind == NH_CONNECTED && !sim_iface_is_multiaccess(out)) {
     /* on-link destination: the peer must own it (the neighbour table of a
      * point-to-point link is its peer's addresses) */
     SimIp6 *peer = sim_ip6_of(sim_iface_node(sim_iface_peer(out)));
@@ -636,7 +765,7 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
   uint8_t *b = sim_packet_data_writable(p);
   b[7] = (uint8_t)(h->hop_limit - 1);
   ip->stats.forwarded++;
-  sim_iface_send(out, p);
+  sim__ip6_link_output(ip, out, p, gw);
 }
 
 /* Hands the upper-layer message (at h->header_length) to its protocol. */

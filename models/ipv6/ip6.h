@@ -100,6 +100,15 @@ SIM_API gboolean sim_ip6_is_local(const SimIp6 *ip, const SimIp6Addr *a);
 SIM_API gboolean sim_ip6_route_add(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out,
                                    unsigned n_out, GError **error);
 
+/* A route whose next hops are given as neighbour addresses on
+ * multi-access links (@gateways[i] for @out[i]; :: = on-link). */
+SIM_API gboolean sim_ip6_route_add_via(SimIp6 *ip, const SimIp6Prefix *prefix,
+                                       SimIface *const *out, const SimIp6Addr *gateways,
+                                       unsigned n_out, GError **error);
+
+/* Removes the route for exactly @prefix. */
+SIM_API gboolean sim_ip6_route_remove(SimIp6 *ip, const SimIp6Prefix *prefix);
+
 /* Lazy routes: called on a FIB miss for a packet to @dst; may install a
  * route with sim_ip6_route_add() and return TRUE, or FALSE for "no
  * route". One resolver per network. */
@@ -120,6 +129,7 @@ typedef struct {
   uint8_t hop_limit; /* 0 = default (64) */
   uint8_t traffic_class;
   uint32_t flow_label;
+  SimIface *iface; /* link-scope multicast without a route: send here */
 } SimIp6SendOpts;
 
 /**

@@ -57,7 +57,7 @@ sim_framing_overhead(SimFraming f)
   case SIM_FRAMING_PPP:
     return 2;
   case SIM_FRAMING_ETHERNET:
-    return 14 + 4 + 8 + 12; /* header, FCS, preamble + SFD, inter-frame gap */
+    return 4 + 8 + 12; /* FCS, preamble + SFD, inter-frame gap (the header is in the frame) */
   default:
     return 0;
   }
@@ -146,6 +146,13 @@ iface_new(SimLink *link, SimNode *node, unsigned end)
   ifc->qdisc->iface = ifc;
   ifc->up = true;
   sim_rng_init_entity(&ifc->rng, net->ctx, &ifc->ent, 0);
+  /* 02:NN:NN:NN:II:II, locally administered unicast */
+  ifc->mac[0] = 0x02;
+  ifc->mac[1] = (uint8_t)(node->index >> 16);
+  ifc->mac[2] = (uint8_t)(node->index >> 8);
+  ifc->mac[3] = (uint8_t)node->index;
+  ifc->mac[4] = (uint8_t)(ifc->index >> 8);
+  ifc->mac[5] = (uint8_t)ifc->index;
   sim_time_average_init(&ifc->stats.qlen, sim_now(net->ctx), 0);
   g_ptr_array_add(node->ifaces, ifc);
   link->end[end] = ifc;
@@ -167,6 +174,12 @@ sim_link_new(SimNet *net, SimNode *a, SimNode *b, const SimLinkConfig *cfg, cons
   }
   if (!config_valid(cfg, name, error))
     return NULL;
+  if ((a->is_switch || b->is_switch) && cfg->framing != SIM_FRAMING_ETHERNET) {
+    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID,
+                "link %s: a link to switch %s needs Ethernet framing", name,
+                a->is_switch ? a->name : b->name);
+    return NULL;
+  }
   SimLink *link = g_new0(SimLink, 1);
   link->net = net;
   link->index = net->links->len;
@@ -208,6 +221,8 @@ sim__link_free(SimLink *link)
     SimIface *ifc = link->end[e];
     wire_flush(ifc, SIM_DROP_N);
     sim_qdisc_free(ifc->qdisc);
+    if (ifc->mcast)
+      g_array_unref(ifc->mcast);
     g_free(ifc);
   }
   g_free(link->name);
@@ -281,6 +296,13 @@ sim_iface_mtu(const SimIface *iface)
   return iface->mtu;
 }
 
+void
+sim_iface_set_mtu(SimIface *iface, uint32_t mtu)
+{
+  g_return_if_fail(mtu >= 1280);
+  iface->mtu = mtu;
+}
+
 uint64_t
 sim_iface_rate(const SimIface *iface)
 {
@@ -322,39 +344,12 @@ sim_iface_set_qdisc(SimIface *iface, SimQdisc *q)
 
 /* ---- pcap ------------------------------------------------------------------ */
 
+/* Writes @p as captured on the link: Ethernet frames with their header,
+ * the others as raw IPv6. */
 static void
-mac_of(const SimIface *ifc, uint8_t mac[6])
+pcap_record(SimPcapWriter *w, SimTime t, SimPacket *p)
 {
-  /* locally administered, unicast: 02:NN:NN:NN:II:II */
-  uint32_t n = ifc->node->index;
-  mac[0] = 0x02;
-  mac[1] = (uint8_t)(n >> 16);
-  mac[2] = (uint8_t)(n >> 8);
-  mac[3] = (uint8_t)n;
-  mac[4] = (uint8_t)(ifc->index >> 8);
-  mac[5] = (uint8_t)ifc->index;
-}
-
-/* Writes @p as captured on the link from @tx to its peer: with its
- * Ethernet header on Ethernet links, as raw IPv6 otherwise. */
-static void
-pcap_record(SimPcapWriter *w, SimTime t, const SimIface *tx, SimPacket *p)
-{
-  switch (tx->framing) {
-  case SIM_FRAMING_ETHERNET: {
-    uint8_t *h = sim_packet_push(p, 14);
-    mac_of(tx->peer, h);
-    mac_of(tx, h + 6);
-    h[12] = 0x86;
-    h[13] = 0xdd;
-    sim_pcap_writer_write(w, t, p);
-    sim_packet_pull(p, 14);
-    break;
-  }
-  default:
-    sim_pcap_writer_write(w, t, p);
-    break;
-  }
+  sim_pcap_writer_write(w, t, p);
 }
 
 /* ---- transmission ------------------------------------------------------------ */
@@ -365,6 +360,8 @@ static void tx_done(SimContext *ctx, void *obj, SimEventArg arg);
 static inline SimTime
 serialisation(const SimIface *ifc, size_t bytes)
 {
+  if (ifc->framing == SIM_FRAMING_ETHERNET && bytes < 60)
+    bytes = 60; /* the minimum frame (64 bytes with the FCS) */
   unsigned __int128 bits = (unsigned __int128)(bytes + ifc->overhead) * 8u;
   unsigned __int128 ps = (bits * UINT64_C(1000000000000) + ifc->rate_bps - 1) / ifc->rate_bps;
   return (SimTime)ps;
@@ -399,7 +396,7 @@ transmit(SimIface *ifc, SimPacket *p, SimTime now)
   ifc->stats.tx_packets++;
   ifc->stats.tx_bytes += len;
   if (ifc->pcap)
-    pcap_record(ifc->pcap, now, ifc, p);
+    pcap_record(ifc->pcap, now, p);
   SimPacketMeta *m = sim_packet_meta(p);
   m->wire_flags = draw_loss(ifc) ? WIRE_LOST : 0;
   sim_packet_set_next(p, NULL);
@@ -499,8 +496,25 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
   rx->stats.rx_packets++;
   rx->stats.rx_bytes += len;
   if (rx->pcap)
-    pcap_record(rx->pcap, sim_now(ctx), tx, p);
+    pcap_record(rx->pcap, sim_now(ctx), p);
   m->ingress = rx->index;
+  if (rx->framing == SIM_FRAMING_ETHERNET) {
+    if (node->is_switch) {
+      sim__switch_recv(node, rx, p);
+      return;
+    }
+    const uint8_t *eh = sim_packet_data(p);
+    if (sim_packet_real_length(p) < SIM_ETH_HEADER_LEN ||
+        ((eh[12] << 8) | eh[13]) != SIM_ETHERTYPE_IPV6) {
+      sim_node_drop(node, rx, p, SIM_DROP_BAD_HEADER);
+      return;
+    }
+    if (!sim__ether_accepts(rx, eh)) {
+      sim_node_drop(node, rx, p, SIM_DROP_L2_FILTERED);
+      return;
+    }
+    sim_packet_pull(p, SIM_ETH_HEADER_LEN);
+  }
   if (SIM_LIKELY(node->recv != NULL))
     node->recv(node, rx, p);
   else

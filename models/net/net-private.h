@@ -26,6 +26,7 @@ struct _SimNode {
   SimNet *net;
   uint32_t index;
   bool forwarding;
+  bool is_switch; /* an Ethernet learning switch: frames go to switch.c */
   char *name;
   GPtrArray *ifaces; /* SimIface*, owned by their links */
   SimNodeRecvFunc recv;
@@ -59,6 +60,9 @@ struct _SimIface {
   bool ge_bad;
   SimIfaceStats stats;
   SimPcapWriter *pcap;
+  /* Ethernet */
+  uint8_t mac[6];
+  GArray *mcast; /* joined multicast MACs (uint64_t keys), NULL if none */
 };
 
 struct _SimLink {
@@ -70,5 +74,12 @@ struct _SimLink {
   bool up;
   SimEntity ent; /* origin of up/down events */
 };
+
+/* Ethernet (ether.c) */
+uint64_t sim__mac_key(const uint8_t mac[6]);
+/* TRUE if a frame arriving on @rx should be taken in (unicast to it,
+ * broadcast, or a joined multicast group). */
+bool sim__ether_accepts(const SimIface *rx, const uint8_t *dst);
+void sim__switch_recv(SimNode *node, SimIface *iface, SimPacket *p);
 
 #endif /* IPESIM_NET_PRIVATE_H */

@@ -319,8 +319,10 @@ sim_node_drop(SimNode *node, SimIface *iface, SimPacket *p, SimDropReason reason
   SimNet *net = node->net;
   net->counters.drops[reason]++;
   net->counters.dropped++;
+  /* flood copies that other stations filter are not losses of the flow:
+   * one copy of a flooded frame reaches its station */
   uint64_t fid = sim_packet_meta_const(p)->flow_id;
-  if (fid && fid <= net->flow_drops->len)
+  if (fid && fid <= net->flow_drops->len && reason != SIM_DROP_L2_FILTERED)
     g_array_index(net->flow_drops, uint64_t, fid - 1)++;
   sim_packet_free(p);
 }

@@ -57,6 +57,9 @@ typedef struct _SimQdisc SimQdisc;
   X(DUPLICATE_FRAGMENT, "duplicate_fragment")                                                   \
   X(REASSEMBLY_TIMEOUT, "reassembly_timeout") /* incomplete after 60 s */                    \
   X(REASSEMBLY_MEMORY, "reassembly_memory") /* the node's reassembly buffer is full */        \
+  X(L2_FILTERED, "l2_filtered")       /* an Ethernet frame not for this interface */          \
+  X(BAD_ND, "bad_nd")                 /* Neighbor Discovery message failing validation */     \
+  X(ND_QUEUE_FULL, "nd_queue_full")   /* too many packets waiting for address resolution */   \
   X(POLICY, "policy")                 /* no handler or a configured filter refused it */
 
 typedef enum {
@@ -75,13 +78,14 @@ SIM_API int sim_drop_reason_from_name(const char *name);
 typedef enum {
   SIM_FRAMING_NONE,     /* raw IPv6: no overhead; pcap LINKTYPE_IPV6 */
   SIM_FRAMING_PPP,      /* 2-byte PPP protocol field (0x0057), as ns-3's point-to-point */
-  SIM_FRAMING_ETHERNET, /* Ethernet II: 14-byte header + 4 FCS + 8 preamble/SFD + 12 gap */
+  SIM_FRAMING_ETHERNET, /* Ethernet II: a real 14-byte header; + 4 FCS + 8 preamble/SFD + 12 gap */
   SIM_FRAMING_N
 } SimFraming;
 
 SIM_API const char *sim_framing_name(SimFraming f);
 SIM_API int sim_framing_from_name(const char *name);
-/* Bytes added on the wire per packet (serialisation overhead). */
+/* Bytes added on the wire per packet beyond its bytes (serialisation
+ * overhead; an Ethernet frame carries its header as bytes). */
 SIM_API uint32_t sim_framing_overhead(SimFraming f);
 
 #define SIM_NET_ERROR (sim_net_error_quark())
@@ -214,6 +218,9 @@ SIM_API uint32_t sim_iface_index(const SimIface *iface);
 /* "eth0", "eth1", ... in creation order on the node. */
 SIM_API const char *sim_iface_name(const SimIface *iface);
 SIM_API uint32_t sim_iface_mtu(const SimIface *iface);
+/* Sets the IPv6 MTU of the interface's sending direction (e.g. from a
+ * Router Advertisement's MTU option), >= 1280. */
+SIM_API void sim_iface_set_mtu(SimIface *iface, uint32_t mtu);
 SIM_API uint64_t sim_iface_rate(const SimIface *iface);
 
 /**
@@ -246,13 +253,61 @@ SIM_API uint32_t sim_iface_queue_length(const SimIface *iface);
 SIM_API void sim_iface_set_pcap(SimIface *iface, SimPcapWriter *w);
 SIM_API SimPcapLinkType sim_framing_pcap_linktype(SimFraming f);
 
+/* ---- Ethernet ------------------------------------------------------------ *
+ * On links with Ethernet framing packets carry a real Ethernet II header
+ * (destination, source, EtherType 0x86DD); the receiving interface takes a
+ * frame addressed to its MAC, to the broadcast address or to a multicast
+ * MAC it has joined, and hands the IPv6 packet up without the header. On
+ * the wire a frame occupies max(60, length) bytes + FCS 4 + preamble 8 +
+ * inter-frame gap 12. */
+
+#define SIM_ETH_HEADER_LEN 14
+#define SIM_ETHERTYPE_IPV6 0x86dd
+
+/* Interface MACs default to 02:NN:NN:NN:II:II (locally administered: node
+ * and interface index). */
+SIM_API const uint8_t *sim_iface_mac(const SimIface *iface);
+SIM_API void sim_iface_set_mac(SimIface *iface, const uint8_t mac[6]);
+SIM_API gboolean sim_iface_is_ethernet(const SimIface *iface);
+/* TRUE when the interface is on a multi-access segment (its link leads to
+ * a switch): neighbours must be found with Neighbor Discovery. */
+SIM_API gboolean sim_iface_is_multiaccess(const SimIface *iface);
+/* Multicast MACs the interface listens to (e.g. 33:33:00:00:00:01). */
+SIM_API void sim_iface_join_mac(SimIface *iface, const uint8_t mac[6]);
+SIM_API void sim_iface_leave_mac(SimIface *iface, const uint8_t mac[6]);
+/* The RFC 2464 §7 MAC of an IPv6 multicast address: 33:33 + its last 32 bits. */
+SIM_API void sim_ether_multicast_mac(const uint8_t ip6_group[16], uint8_t mac[6]);
+
+/**
+ * sim_iface_send_ether:
+ * Sends the IPv6 packet @p in an Ethernet II frame to @dst_mac (pushes
+ * the header). Only on Ethernet links.
+ */
+SIM_API void sim_iface_send_ether(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6]);
+
+/**
+ * sim_switch_new:
+ * An Ethernet learning switch (IEEE 802.1D transparent bridging): it
+ * learns source MACs per port (aging after 300 s), forwards a frame to the
+ * port of its destination, floods unknown, broadcast and multicast
+ * destinations to every other port. Its links must use Ethernet framing.
+ */
+SIM_API SimNode *sim_switch_new(SimNet *net, const char *name, GError **error);
+SIM_API gboolean sim_node_is_switch(const SimNode *node);
+
 /* Upper-layer receive hook of a node: the IPv6 layer installs itself here. */
 typedef void (*SimNodeRecvFunc)(SimNode *node, SimIface *iface, SimPacket *p);
 SIM_API void sim_node_set_recv(SimNode *node, SimNodeRecvFunc fn);
 
 /* Per-node protocol state slots for the layers above (IPv6 stack, UDP,
  * applications), so that models find their state without lookups. */
-typedef enum { SIM_NODE_SLOT_IP6, SIM_NODE_SLOT_UDP, SIM_NODE_SLOT_N } SimNodeSlot;
+typedef enum {
+  SIM_NODE_SLOT_IP6,
+  SIM_NODE_SLOT_UDP,
+  SIM_NODE_SLOT_L2, /* switch state */
+  SIM_NODE_SLOT_ND, /* Neighbor Discovery */
+  SIM_NODE_SLOT_N
+} SimNodeSlot;
 SIM_API void *sim_node_slot(const SimNode *node, SimNodeSlot slot);
 SIM_API void sim_node_set_slot(SimNode *node, SimNodeSlot slot, void *data, GDestroyNotify destroy);
 
