@@ -122,6 +122,12 @@ void sim__nd_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *n
 void sim__nd_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__nd_free(struct _SimNd *nd);
 void sim__nd_join_solicited(SimIp6 *ip, SimIface *ifc, const SimIp6Addr *a);
+/* A router forwarding @p back out of the interface it came in on tells
+ * the on-link source of a better first hop (RFC 4861 §8.2). */
+void sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const SimIp6Header *h,
+                      const SimIp6Addr *gw);
+/* The interface and neighbour address a packet to @dst goes to. */
+gboolean sim__ip6_next_hop(SimIp6 *ip, const SimIp6Addr *dst, SimIface **out, SimIp6Addr *gw);
 
 void sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);

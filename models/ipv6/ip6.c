@@ -762,10 +762,24 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
     sim_node_drop(node, iface, p, SIM_DROP_TOO_BIG);
     return;
   }
+  if (SIM_UNLIKELY(out == iface) && sim_iface_is_multiaccess(out))
+    sim__nd_redirect(ip, iface, p, h, gw); /* RFC 4861 §8.2, before the hop limit changes */
   uint8_t *b = sim_packet_data_writable(p);
   b[7] = (uint8_t)(h->hop_limit - 1);
   ip->stats.forwarded++;
   sim__ip6_link_output(ip, out, p, gw);
+}
+
+gboolean
+sim__ip6_next_hop(SimIp6 *ip, const SimIp6Addr *dst, SimIface **out, SimIp6Addr *gw)
+{
+  uint32_t v = sim_fib_lookup(ip->fib, dst, NULL);
+  if (v == SIM_FIB_NONE || v == NH_LOCAL || v == NH_UNREACHABLE)
+    return FALSE;
+  const SimIp6Addr *g = NULL;
+  *out = nh_pick_gw(ip, &g_array_index(ip->nh, Ip6NextHop, v), 0, &g);
+  *gw = g ? *g : *dst;
+  return TRUE;
 }
 
 /* Hands the upper-layer message (at h->header_length) to its protocol. */

@@ -64,6 +64,8 @@ void sim__nd_learn(SimNd *nd, SimIface *iface, const SimIp6Addr *addr, const uin
 
 Ip6AddrEntry *sim__ip6_own_address(SimIp6 *ip, const SimIp6Addr *a);
 
+void sim__nd_redirect_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
+
 /* slaac.c */
 void sim__ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__slaac_duplicate(SimIp6 *ip, Ip6AddrEntry *a, SimIface *iface);

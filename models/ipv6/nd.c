@@ -642,3 +642,101 @@ sim__nd_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
     return;
   }
 }
+
+/* ---- Redirect (RFC 4861 §8) ------------------------------------------------------------ */
+
+void
+sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const SimIp6Header *h,
+                 const SimIp6Addr *gw)
+{
+  /* §8.2: only to a source that is a neighbour on this link, only from a
+   * link-local address, and rate limited like ICMPv6 errors */
+  SimIface *back;
+  SimIp6Addr src_hop;
+  if (!sim__ip6_next_hop(ip, &h->src, &back, &src_hop) || back != iface ||
+      !sim_ip6_addr_equal(&src_hop, &h->src) || sim_ip6_addr_is_multicast(&h->dst))
+    return;
+  const SimIp6Addr *src = sim__nd_iface_source(ip, iface);
+  if (!src || !sim_ip6_addr_is_link_local(src))
+    return;
+  SimNd *nd = sim_nd_install(ip, NULL);
+  SimIp6Addr target = gw ? *gw : h->dst;
+  SimNdState st;
+  uint8_t b[SIM_IP6_MIN_MTU] = { ND_REDIRECT, 0 };
+  memcpy(b + 8, target.b, 16);
+  memcpy(b + 24, h->dst.b, 16);
+  size_t o = 40;
+  uint8_t tmac[6];
+  if (sim_nd_lookup(ip, iface, &target, &st, tmac) && st != SIM_ND_INCOMPLETE) {
+    sim__nd_put_lla(b + o, OPT_TLLA, tmac);
+    o += 8;
+  }
+  /* Redirected Header: as much of the packet as keeps the whole message
+   * within the minimum MTU, in whole 8-byte units */
+  size_t room = SIM_IP6_MIN_MTU - SIM_IP6_HEADER_LEN - o - 8;
+  size_t quote = MIN(sim_packet_length(p), room) & ~(size_t)7;
+  b[o] = OPT_REDIRECTED;
+  b[o + 1] = (uint8_t)(1 + quote / 8);
+  sim_packet_copy_out(p, 0, quote, b + o + 8);
+  o += 8 + quote;
+  if (!ip->icmp_rate || ip->icmp_tokens < 1.0) {
+    ip->stats.icmp_errors_suppressed++;
+    return;
+  }
+  ip->icmp_tokens -= 1.0;
+  nd->stats.redirects_sent++;
+  /* to the source's link-layer address, resolved like any unicast */
+  SimPacket *m = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM, o, 0);
+  uint8_t *w = sim_packet_data_writable(m);
+  memcpy(w, b, o);
+  uint16_t ck = sim_ip6_upper_checksum(m, src, &h->src, SIM_IPPROTO_ICMPV6);
+  w[2] = (uint8_t)(ck >> 8);
+  w[3] = (uint8_t)ck;
+  SimIp6Header rh = { 0, 0, (uint16_t)o, SIM_IPPROTO_ICMPV6, 255, *src, h->src, 0, 0, 0, 0 };
+  sim_ip6_header_write(sim_packet_push(m, SIM_IP6_HEADER_LEN), &rh);
+  sim_packet_meta(m)->created = sim_now(sim_net_context(ip->net));
+  sim_net_packet_created(ip->net, m);
+  nd->stats.bytes_sent += o + SIM_IP6_HEADER_LEN;
+  ip->stats.sent++;
+  sim__nd_output(ip, iface, m, &h->src);
+}
+
+void
+sim__nd_redirect_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
+{
+  const uint8_t *b = sim_packet_data(p);
+  size_t len = sim_packet_real_length(p);
+  const uint8_t *tlla;
+  SimIp6Addr target, dst;
+  /* §8.1: link-local source, length >= 40, options sane, destination not
+   * multicast, target link-local or the destination itself, and the
+   * source is the current first hop towards the destination */
+  if (len < 40 || !sim_ip6_addr_is_link_local(&h->src) ||
+      !sim__nd_parse_options(b, len, 40, OPT_TLLA, &tlla)) {
+    sim__nd_bad(ip, iface, p);
+    return;
+  }
+  memcpy(target.b, b + 8, 16);
+  memcpy(dst.b, b + 24, 16);
+  SimIface *cur_if;
+  SimIp6Addr cur_hop;
+  if (sim_ip6_addr_is_multicast(&dst) ||
+      (!sim_ip6_addr_is_link_local(&target) && !sim_ip6_addr_equal(&target, &dst)) ||
+      !sim__ip6_next_hop(ip, &dst, &cur_if, &cur_hop) || cur_if != iface ||
+      !sim_ip6_addr_equal(&cur_hop, &h->src)) {
+    sim__nd_bad(ip, iface, p);
+    return;
+  }
+  SimNd *nd = sim_nd_install(ip, NULL);
+  nd->stats.redirects_received++;
+  /* §8.3: the destination cache: a host route through the target (on-link
+   * when the target is the destination) */
+  SimIp6Prefix host = { dst, 128 };
+  SimIp6Addr via = target;
+  if (sim_ip6_addr_equal(&target, &dst))
+    memset(via.b, 0, 16);
+  sim_ip6_route_add_via(ip, &host, &iface, &via, 1, NULL);
+  if (tlla)
+    sim__nd_learn(nd, iface, &target, tlla, !sim_ip6_addr_equal(&target, &dst));
+  sim_net_packet_delivered(ip->net, p);
+}

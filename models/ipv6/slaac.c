@@ -810,8 +810,11 @@ sim__ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
     ra_input(ip, iface, p, h);
     return;
   default:
-    /* Redirect */
-    sim__nd_bad(ip, iface, p);
+    if (sim_node_is_forwarding(ip->node)) {
+      sim_net_packet_delivered(ip->net, p); /* §8.1: routers ignore Redirects */
+      return;
+    }
+    sim__nd_redirect_input(ip, iface, p, h);
     return;
   }
 }

@@ -223,3 +223,151 @@ Test(nd, frames_decode_cleanly_with_every_nd_message)
   g_free(dir);
   lan_free(&l);
 }
+
+Test(nd, redirect_to_a_better_first_hop_rfc4861_8)
+{
+  /* h, r1 (the advertised default router) and r2 on one switch; the
+   * server s2 is behind r2. r1 routes s2's prefix via r2 on the same
+   * link: it forwards h's first packet back out and redirects h to r2. */
+  SimContext *ctx = sim_context_new(NULL);
+  SimNet *net = sim_net_new(ctx);
+  SimNode *r1 = sim_node_new(net, "r1", TRUE, NULL), *r2 = sim_node_new(net, "r2", TRUE, NULL);
+  SimNode *sw = sim_switch_new(net, "sw", NULL), *h = sim_node_new(net, "h", FALSE, NULL);
+  SimNode *s2 = sim_node_new(net, "s2", FALSE, NULL);
+  SimLinkConfig eth;
+  sim_link_config_init(&eth);
+  eth.framing = SIM_FRAMING_ETHERNET;
+  SimLink *l1 = sim_link_new(net, r1, sw, &eth, NULL, NULL);
+  SimLink *l2 = sim_link_new(net, r2, sw, &eth, NULL, NULL);
+  sim_link_new(net, h, sw, &eth, NULL, NULL);
+  SimLinkConfig p2p;
+  sim_link_config_init(&p2p);
+  SimLink *l3 = sim_link_new(net, r2, s2, &p2p, NULL, NULL);
+  SimIp6 *i1 = sim_ip6_install(r1), *i2 = sim_ip6_install(r2), *ih = sim_ip6_install(h),
+         *is = sim_ip6_install(s2);
+  SimIp6Addr a = fx_addr("2001:db8:10::1");
+  sim_ip6_add_address(i1, sim_link_end(l1, 0), &a, 64, NULL);
+  SimIp6Addr r2ll = fx_addr("fe80::2");
+  sim_ip6_add_address(i2, sim_link_end(l2, 0), &r2ll, 64, NULL);
+  a = fx_addr("2001:db8:10::2");
+  sim_ip6_add_address(i2, sim_link_end(l2, 0), &a, 64, NULL);
+  a = fx_addr("2001:db8:20::1");
+  sim_ip6_add_address(i2, sim_link_end(l3, 0), &a, 64, NULL);
+  SimIp6Addr server = fx_addr("2001:db8:20::2");
+  sim_ip6_add_address(is, sim_link_end(l3, 1), &server, 64, NULL);
+  SimIp6Prefix def = { { { 0 } }, 0 }, far = { fx_addr("2001:db8:20::"), 64 };
+  SimIface *o = sim_link_end(l3, 1);
+  sim_ip6_route_add(is, &def, &o, 1, NULL);
+  o = sim_link_end(l1, 0);
+  sim_ip6_route_add_via(i1, &far, &o, &r2ll, 1, NULL);
+  o = sim_link_end(l2, 0);
+  SimIp6Addr lan_gw = fx_addr("2001:db8:10::1");
+  sim_ip6_route_add_via(i2, &def, &o, &lan_gw, 1, NULL);
+  SimRaConfig ra;
+  sim_ra_config_init(&ra);
+  cr_assert(sim_nd_advertise(i1, sim_link_end(l1, 0), &ra, NULL));
+  cr_assert(sim_slaac_enable(ih, sim_node_iface(h, 0), NULL, NULL));
+  sim_run_until(ctx, SIM_S(5));
+  SimPingConfig pc = { SIM_S(5), SIM_MS(10), 10, 56 };
+  SimPing *pg = sim_ping_new(net, "p", h, s2, &server, &pc, NULL);
+  cr_assert_not_null(pg);
+  sim_run_until(ctx, SIM_S(6));
+  cr_assert_eq(sim_ping_stats(pg)->received, 10);
+  cr_assert_eq(sim_nd_stats(sim_nd_of(i1))->redirects_sent, 1, "one redirect: %" PRIu64,
+               sim_nd_stats(sim_nd_of(i1))->redirects_sent);
+  cr_assert_eq(sim_nd_stats(sim_nd_of(ih))->redirects_received, 1);
+  cr_assert_eq(sim_ip6_stats(i1)->forwarded, 1, "only the first went through r1: %" PRIu64,
+               sim_ip6_stats(i1)->forwarded);
+  GError *error = NULL;
+  cr_assert(sim_net_check_conservation(net, &error));
+  sim_net_free(net);
+  sim_context_free(ctx);
+}
+
+/* An ND message from h0 to the router built as bytes (for validation
+ * clauses): @hop_limit, ICMPv6 @body of @len bytes. */
+static void
+send_nd_raw(Lan *l, uint8_t hop_limit, const uint8_t *body, size_t len, const SimIp6Addr *src,
+            const SimIp6Addr *dst)
+{
+  SimPacket *m = sim_packet_new(sim_net_pool(l->net), SIM_PACKET_DEFAULT_HEADROOM, len, 0);
+  uint8_t *w = sim_packet_data_writable(m);
+  memcpy(w, body, len);
+  uint16_t ck = sim_ip6_upper_checksum(m, src, dst, SIM_IPPROTO_ICMPV6);
+  w[2] = (uint8_t)(ck >> 8);
+  w[3] = (uint8_t)ck;
+  SimIp6Header h = { 0, 0, (uint16_t)len, SIM_IPPROTO_ICMPV6, hop_limit, *src, *dst, 0, 0, 0, 0 };
+  sim_ip6_header_write(sim_packet_push(m, 40), &h);
+  sim_net_packet_created(l->net, m);
+  uint8_t mac[6];
+  sim_ether_multicast_mac(dst->b, mac);
+  sim_iface_send_ether(sim_node_iface(l->h[0], 0), m, mac);
+}
+
+Test(nd, messages_failing_validation_are_dropped_rfc4861_6_1_7_1)
+{
+  Lan l;
+  lan_init(&l, 1, NULL, true);
+  sim_run_until(l.ctx, SIM_S(5));
+  SimIp6Addr src = *sim_ip6_primary_address(sim_ip6_of(l.h[0]));
+  SimIp6Addr rtr = fx_addr("2001:db8:10::1"), group, all_routers = fx_addr("ff02::2");
+  sim_ip6_solicited_node(&rtr, &group);
+  uint8_t ns[32] = { 135, 0 };
+  memcpy(ns + 8, rtr.b, 16);
+  ns[24] = 1;
+  ns[25] = 1;
+  memcpy(ns + 26, sim_iface_mac(sim_node_iface(l.h[0], 0)), 6);
+  uint64_t before = sim_node_drops(l.r, SIM_DROP_BAD_ND);
+  send_nd_raw(&l, 64, ns, 32, &src, &group); /* hop limit not 255 */
+  uint8_t zero_opt[32];
+  memcpy(zero_opt, ns, 32);
+  zero_opt[25] = 0; /* option length 0 */
+  send_nd_raw(&l, 255, zero_opt, 32, &src, &group);
+  uint8_t long_opt[32];
+  memcpy(long_opt, ns, 32);
+  long_opt[25] = 3; /* runs past the message */
+  send_nd_raw(&l, 255, long_opt, 32, &src, &group);
+  uint8_t mcast_target[32];
+  memcpy(mcast_target, ns, 32);
+  memcpy(mcast_target + 8, group.b, 16); /* multicast target */
+  send_nd_raw(&l, 255, mcast_target, 32, &src, &group);
+  uint8_t rs_code[16] = { 133, 1 }; /* code not 0 */
+  send_nd_raw(&l, 255, rs_code, 8, &src, &all_routers);
+  SimIp6Addr unspecified = { { 0 } };
+  send_nd_raw(&l, 255, ns, 32, &unspecified, &group); /* DAD probe with an SLLA */
+  sim_run_until(l.ctx, SIM_S(6));
+  cr_assert_eq(sim_node_drops(l.r, SIM_DROP_BAD_ND) - before, 6, "bad_nd drops %" PRIu64,
+               sim_node_drops(l.r, SIM_DROP_BAD_ND) - before);
+  lan_free(&l);
+}
+
+Test(nd, neighbour_unreachability_detection_states)
+{
+  Lan l;
+  lan_init(&l, 2, NULL, true);
+  sim_run_until(l.ctx, SIM_S(5));
+  SimIp6 *i0 = sim_ip6_of(l.h[0]);
+  SimIface *if0 = sim_node_iface(l.h[0], 0);
+  const SimIp6Addr *peer = sim_ip6_primary_address(sim_ip6_of(l.h[1]));
+  SimPingConfig pc = { SIM_S(5), SIM_MS(10), 1, 56 };
+  sim_ping_new(l.net, "p1", l.h[0], l.h[1], NULL, &pc, NULL);
+  sim_run_until(l.ctx, SIM_MS(5100));
+  SimNdState st;
+  cr_assert(sim_nd_lookup(i0, if0, peer, &st, NULL));
+  cr_assert_eq(st, SIM_ND_REACHABLE, "after a solicited NA: %d", st);
+  /* ReachableTime is at most 1.5 x 30 s */
+  sim_run_until(l.ctx, SIM_S(55));
+  cr_assert(sim_nd_lookup(i0, if0, peer, &st, NULL));
+  cr_assert_eq(st, SIM_ND_STALE, "after ReachableTime: %d", st);
+  /* sending moves it to DELAY, then PROBE after 5 s; the answer to the
+   * probe makes it REACHABLE again */
+  pc.start = SIM_S(56);
+  sim_ping_new(l.net, "p2", l.h[0], l.h[1], NULL, &pc, NULL);
+  sim_run_until(l.ctx, SIM_MS(56050));
+  cr_assert(sim_nd_lookup(i0, if0, peer, &st, NULL));
+  cr_assert_eq(st, SIM_ND_DELAY, "after sending to a stale entry: %d", st);
+  sim_run_until(l.ctx, SIM_MS(61500));
+  cr_assert(sim_nd_lookup(i0, if0, peer, &st, NULL));
+  cr_assert_eq(st, SIM_ND_REACHABLE, "after probing: %d", st);
+  lan_free(&l);
+}
