@@ -103,10 +103,35 @@ static const char delay_plot[] =
   "set output 'delay_cdf.svg'\n"
   "eval plot_it\n";
 
+static const char autoconf_plot[] =
+  "# Time until each host's first global address was usable (SLAAC), as a\n"
+  "# CDF over hosts, from autoconf.csv written by `ipesim run`. Edit freely.\n"
+  "set datafile separator comma\n"
+  "set key off\n"
+  "set xlabel 'time from interface up to first global address (s)'\n"
+  "set ylabel 'fraction of hosts'\n"
+  "set yrange [0:1.02]\n"
+  "set grid\n"
+  "set title '%s: address autoconfiguration'\n"
+  "set terminal pngcairo size 900,600\n"
+  "set output 'autoconf_cdf.png'\n"
+  "plot 'autoconf.csv' using 4:(1.0) skip 1 smooth cnormal with steps lw 2\n"
+  "set terminal svg size 900,600\n"
+  "set output 'autoconf_cdf.svg'\n"
+  "replot\n";
+
 static gboolean
 write_delay_plot(SimNet *net, const char *scenario, const char *dir, gboolean render,
                  GError **error)
 {
+  g_autofree char *ac = g_build_filename(dir, "autoconf.csv", NULL);
+  if (g_file_test(ac, G_FILE_TEST_EXISTS)) {
+    g_autofree char *script = g_strdup_printf(autoconf_plot, scenario);
+    g_autofree char *gp = g_build_filename(dir, "autoconf_cdf.gp", NULL);
+    if (!g_file_set_contents(gp, script, -1, error) ||
+        (render && !ipesim_run_gnuplot(dir, "autoconf_cdf.gp", error)))
+      return FALSE;
+  }
   GString *flows = g_string_new(NULL);
   for (uint32_t i = 0; i < sim_net_n_flows(net) && i < 12; i++)
     g_string_append_printf(flows, "%s%s", i ? " " : "", sim_flow_name(sim_net_flow(net, i)));

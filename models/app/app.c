@@ -41,6 +41,7 @@ struct _SimFlow {
   uint64_t id;
   SimNode *src, *dst;
   SimIp6Addr dst_addr;
+  bool dst_lazy; /* the destination autoconfigures: address taken at each send */
   SimTrafficConfig cfg;
   SimUdpSocket *sock;
   SimRng rng;
@@ -247,6 +248,14 @@ flow_send(SimFlow *f, SimTime now)
   f->stats.last_tx = now;
   f->k++;
   SimIp6SendOpts opts = { 0, f->cfg.traffic_class, f->cfg.flow_label };
+  if (f->dst_lazy) {
+    const SimIp6Addr *a = sim_ip6_primary_address(sim_ip6_of(f->dst));
+    if (!a) {
+      sim_node_drop(f->src, NULL, p, SIM_DROP_NO_ROUTE); /* not configured yet */
+      return;
+    }
+    f->dst_addr = *a;
+  }
   sim_udp_sendto(f->sock, p, &f->dst_addr, f->cfg.port, &opts);
 }
 
@@ -322,12 +331,12 @@ flow_register(SimNet *net, const char *name, SimNode *src, SimNode *dst,
                 name, sim_node_name(sip ? dst : src));
     return NULL;
   }
+  bool lazy = false;
   if (!dst_addr)
     dst_addr = sim_ip6_primary_address(dip);
   if (!dst_addr) {
-    g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_INVALID, "flow %s: node %s has no address",
-                name, sim_node_name(dst));
-    return NULL;
+    /* an autoconfiguring host: its address is looked up at each send */
+    lazy = true;
   }
   if (!sink_get(net, dst, cfg->port, error))
     return NULL;
@@ -344,7 +353,9 @@ flow_register(SimNet *net, const char *name, SimNode *src, SimNode *dst,
   f->app = g_strdup(app ? app : sim_traffic_kind_name(cfg->kind));
   f->src = src;
   f->dst = dst;
-  f->dst_addr = *dst_addr;
+  f->dst_lazy = lazy;
+  if (!lazy)
+    f->dst_addr = *dst_addr;
   f->cfg = *cfg;
   f->interval_ps = 1e12 / cfg->pps;
   f->id = sim_net_flow_id_new(net);

@@ -101,6 +101,7 @@ typedef struct {
   gboolean optimistic;     /* RFC 4429: use addresses during DAD */
   unsigned dad_transmits;  /* DupAddrDetectTransmits, 1 (0: no DAD) */
   uint32_t secret;         /* RFC 7217 secret key (per node) */
+  SimTime start;           /* the interface comes up this long after enabling */
 } SimSlaacConfig;
 
 SIM_API void sim_slaac_config_init(SimSlaacConfig *cfg);
@@ -117,6 +118,9 @@ SIM_API void sim_slaac_config_init(SimSlaacConfig *cfg);
 SIM_API gboolean sim_slaac_enable(SimIp6 *ip, SimIface *iface, const SimSlaacConfig *cfg,
                                   GError **error);
 
+/* When the node's first autoconfigured interface came up, or
+ * SIM_TIME_INVALID. */
+SIM_API SimTime sim_slaac_up_time(const SimIp6 *ip);
 /* When the node's first global address became usable, or
  * SIM_TIME_INVALID. */
 SIM_API SimTime sim_slaac_first_global(const SimIp6 *ip);

@@ -70,9 +70,10 @@ sim_addr_plan_apply(SimNet *net, const SimAddrPlan *plan, GError **error)
                 sim_ip6_prefix_format(&plan->base, buf));
     return FALSE;
   }
-  /* half of the field for nodes, half for links */
+  /* half of the field for nodes, a quarter for links, a quarter for
+   * switched segments */
   uint64_t half = (uint64_t)1 << (bits - 1);
-  if (sim_net_n_nodes(net) >= half || sim_net_n_links(net) >= half) {
+  if (sim_net_n_nodes(net) >= half || sim_net_n_links(net) >= half / 2) {
     g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
                 "addressing: base %s is too small for %u nodes and %u links",
                 sim_ip6_prefix_format(&plan->base, buf), sim_net_n_nodes(net),
@@ -81,15 +82,22 @@ sim_addr_plan_apply(SimNet *net, const SimAddrPlan *plan, GError **error)
   }
   for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
     SimNode *n = sim_net_node(net, i);
+    if (sim_node_is_switch(n))
+      continue;
     SimIp6 *ip = sim_ip6_install(n);
-    if (plan->loopbacks && ip->addrs->len == 0) {
+    if (plan->loopbacks && ip->addrs->len == 0 &&
+        !(plan->autoconf && g_hash_table_contains(plan->autoconf, n))) {
       SimIp6Addr a = sim_addr_plan_node_address(plan, i);
       if (!sim_ip6_add_address(ip, NULL, &a, 128, error))
         return FALSE;
     }
   }
+  uint64_t quarter = (uint64_t)1 << (bits - 2);
   for (uint32_t j = 0; j < sim_net_n_links(net); j++) {
     SimLink *l = sim_net_link(net, j);
+    if (sim_node_is_switch(sim_iface_node(sim_link_end(l, 0))) ||
+        sim_node_is_switch(sim_iface_node(sim_link_end(l, 1))))
+      continue; /* part of a switched segment */
     for (unsigned e = 0; e < 2; e++) {
       SimIface *ifc = sim_link_end(l, e);
       SimIp6 *ip = sim_ip6_of(sim_iface_node(ifc));
@@ -101,7 +109,53 @@ sim_addr_plan_apply(SimNet *net, const SimAddrPlan *plan, GError **error)
         return FALSE;
     }
   }
-  return TRUE;
+  /* switched segments */
+  GHashTable *done = g_hash_table_new(NULL, NULL);
+  GPtrArray *fabric = g_ptr_array_new();
+  uint64_t segment = 0;
+  gboolean ok = TRUE;
+  for (uint32_t i = 0; ok && i < sim_net_n_nodes(net); i++) {
+    SimNode *sw = sim_net_node(net, i);
+    if (!sim_node_is_switch(sw) || g_hash_table_contains(done, sw))
+      continue;
+    g_ptr_array_set_size(fabric, 0);
+    g_ptr_array_add(fabric, sw);
+    g_hash_table_add(done, sw);
+    SimIp6Addr pfx = plan_prefix(plan, half | quarter | ++segment);
+    unsigned next_router = 1;
+    for (guint q = 0; ok && q < fabric->len; q++) {
+      SimNode *s = fabric->pdata[q];
+      for (uint32_t k = 0; ok && k < sim_node_n_ifaces(s); k++) {
+        SimIface *far = sim_iface_peer(sim_node_iface(s, k));
+        SimNode *v = sim_iface_node(far);
+        if (sim_node_is_switch(v)) {
+          if (!g_hash_table_contains(done, v)) {
+            g_hash_table_add(done, v);
+            g_ptr_array_add(fabric, v);
+          }
+          continue;
+        }
+        SimIp6 *vip = sim_ip6_install(v);
+        if (sim_ip6_iface_address(vip, far) ||
+            (plan->autoconf && g_hash_table_contains(plan->autoconf, v)))
+          continue;
+        SimIp6Addr a = pfx;
+        if (sim_node_is_forwarding(v)) {
+          a.b[14] = (uint8_t)(next_router >> 8);
+          a.b[15] = (uint8_t)next_router++;
+        } else {
+          const uint8_t *mac = sim_iface_mac(far);
+          uint8_t iid[8] = { (uint8_t)(mac[0] ^ 0x02), mac[1], mac[2], 0xff, 0xfe,
+                             mac[3], mac[4], mac[5] };
+          memcpy(a.b + 8, iid, 8);
+        }
+        ok = sim_ip6_add_address(vip, far, &a, 64, error);
+      }
+    }
+  }
+  g_ptr_array_unref(fabric);
+  g_hash_table_unref(done);
+  return ok;
 }
 
 /* ---- routing ---------------------------------------------------------------------- */
@@ -110,6 +164,7 @@ typedef struct {
   uint32_t nbr;
   uint32_t iface; /* at the node owning the entry */
   uint32_t metric;
+  SimIp6Addr gw;  /* the neighbour's address on a switched segment, :: on a point-to-point link */
 } Adj;
 
 typedef struct {
@@ -208,19 +263,24 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
   r->net = net;
   r->cfg = *cfg;
   uint32_t n = r->n = sim_net_n_nodes(net);
-  uint32_t m = sim_net_n_links(net);
   r->forwarding = g_new0(bool, n);
   r->adj_start = g_new0(uint32_t, n + 1);
-  r->adj = g_new(Adj, 2 * (size_t)m);
   r->uf = g_new(uint32_t, n);
   for (uint32_t i = 0; i < n; i++) {
-    SimNode *node = sim_net_node(net, i);
-    r->forwarding[i] = sim_node_is_forwarding(node);
+    r->forwarding[i] = sim_node_is_forwarding(sim_net_node(net, i));
     r->uf[i] = i;
-    r->adj_start[i + 1] = r->adj_start[i] + sim_node_n_ifaces(node);
   }
+  /* Layer-3 adjacency: a point-to-point interface leads to its peer; an
+   * interface on a switched segment leads to every other IPv6 node on the
+   * segment (found through the switches), with that node's address there
+   * as the next hop. Switches themselves have no adjacency. */
+  GArray *adj = g_array_new(FALSE, FALSE, sizeof(Adj));
+  GArray *seen = g_array_new(FALSE, FALSE, sizeof(SimNode *));
   for (uint32_t i = 0; i < n; i++) {
     SimNode *node = sim_net_node(net, i);
+    r->adj_start[i] = adj->len;
+    if (sim_node_is_switch(node))
+      continue;
     for (uint32_t k = 0; k < sim_node_n_ifaces(node); k++) {
       SimIface *ifc = sim_node_iface(node, k);
       SimLink *l = sim_iface_link(ifc);
@@ -231,14 +291,53 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
       } else if (link_metric) {
         metric = link_metric[sim_link_index(l)];
       }
-      uint32_t nbr = sim_node_index(sim_iface_node(sim_iface_peer(ifc)));
-      r->adj[r->adj_start[i] + k] = (Adj){ nbr, k, metric ? metric : 1 };
-      if (r->forwarding[i] && r->forwarding[nbr])
-        r->uf[uf_find(r->uf, i)] = uf_find(r->uf, nbr);
+      if (metric == 0)
+        metric = 1;
+      SimNode *peer = sim_iface_node(sim_iface_peer(ifc));
+      if (!sim_node_is_switch(peer)) {
+        Adj a = { sim_node_index(peer), k, metric, { { 0 } } };
+        g_array_append_val(adj, a);
+        continue;
+      }
+      /* walk the switch fabric from the peer */
+      g_array_set_size(seen, 0);
+      g_array_append_val(seen, peer);
+      for (guint q = 0; q < seen->len; q++) {
+        SimNode *sw = g_array_index(seen, SimNode *, q);
+        for (uint32_t j = 0; j < sim_node_n_ifaces(sw); j++) {
+          SimIface *far = sim_iface_peer(sim_node_iface(sw, j));
+          SimNode *v = sim_iface_node(far);
+          if (v == node && far == ifc)
+            continue;
+          bool known = false;
+          for (guint z = 0; z < seen->len && !known; z++)
+            known = g_array_index(seen, SimNode *, z) == v;
+          if (known)
+            continue;
+          if (sim_node_is_switch(v)) {
+            g_array_append_val(seen, v);
+            continue;
+          }
+          SimIp6 *vip = sim_ip6_of(v);
+          const SimIp6Addr *gw = vip ? sim_ip6_iface_address(vip, far) : NULL;
+          if (!gw || v == node)
+            continue; /* no address there yet (autoconfiguring host) */
+          Adj a = { sim_node_index(v), k, metric, *gw };
+          g_array_append_val(adj, a);
+        }
+      }
     }
   }
+  r->adj_start[n] = adj->len;
+  g_array_unref(seen);
+  size_t n_adj = adj->len;
+  r->adj = (Adj *)g_array_free(adj, FALSE);
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t e = r->adj_start[i]; e < r->adj_start[i + 1]; e++)
+      if (r->forwarding[i] && r->forwarding[r->adj[e].nbr])
+        r->uf[uf_find(r->uf, i)] = uf_find(r->uf, r->adj[e].nbr);
   r->unit_metrics = true;
-  for (size_t e = 0; e < 2 * (size_t)m; e++)
+  for (size_t e = 0; e < n_adj; e++)
     r->unit_metrics &= r->adj[e].metric == 1;
   /* address owners and on-link prefixes */
   size_t n_addr = 0;
@@ -273,10 +372,10 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
           r->onlink_vals[k_on] = (OnLink){ i, (uint32_t)e->iface };
           g_hash_table_insert(r->onlink, &r->onlink_keys[k_on], &r->onlink_vals[k_on]);
           k_on++;
-          bool seen = false;
+          bool have_len = false;
           for (guint q = 0; q < r->onlink_lens->len; q++)
-            seen |= g_array_index(r->onlink_lens, uint8_t, q) == e->prefix_len;
-          if (!seen)
+            have_len |= g_array_index(r->onlink_lens, uint8_t, q) == e->prefix_len;
+          if (!have_len)
             g_array_append_val(r->onlink_lens, e->prefix_len);
         }
       }
@@ -289,8 +388,8 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
   r->trees = g_new0(Tree, r->n_trees);
   for (uint32_t i = 0; i < r->n_trees; i++)
     r->trees[i].dest = UINT32_MAX;
-  r->heap_key = g_new(uint64_t, 2 * (size_t)m + n + 1);
-  r->heap_node = g_new(uint32_t, 2 * (size_t)m + n + 1);
+  r->heap_key = g_new(uint64_t, n_adj + n + 1);
+  r->heap_node = g_new(uint32_t, n_adj + n + 1);
   sim_net_set_slot(net, SIM_NET_SLOT_ROUTING, r, routing_free);
   sim_ip6_set_resolver(net, resolve, r);
   return r;
@@ -416,6 +515,7 @@ install_at(SimRouting *r, uint32_t n, const SimIp6Prefix *prefix, uint32_t dest,
 {
   SimNode *node = sim_net_node(r->net, n);
   SimIface *outs[64];
+  SimIp6Addr gws[64];
   unsigned k = 0;
   for (uint32_t e = r->adj_start[n]; e < r->adj_start[n + 1] && k < 64; e++) {
     const Adj *a = &r->adj[e];
@@ -423,13 +523,14 @@ install_at(SimRouting *r, uint32_t n, const SimIp6Prefix *prefix, uint32_t dest,
       continue;
     if (a->nbr != dest && !r->forwarding[a->nbr])
       continue;
-    outs[k++] = sim_node_iface(node, a->iface);
+    outs[k] = sim_node_iface(node, a->iface);
+    gws[k++] = a->gw;
     if (next)
       g_array_append_val(next, a->nbr);
     if (!r->cfg.ecmp)
       break;
   }
-  if (k == 0 || !sim_ip6_route_add(sim_ip6_install(node), prefix, outs, k, NULL))
+  if (k == 0 || !sim_ip6_route_add_via(sim_ip6_install(node), prefix, outs, gws, k, NULL))
     return FALSE;
   r->routes_installed++;
   return TRUE;

@@ -6,7 +6,11 @@
  *    bits after a /32 base - and the loopback address locator::1;
  *  - link j gets BASE:8000_0000+(j+1)::/64, the top bit of the same field
  *    set, with ::1 on its first end and ::2 on its second; or, with
- *    link_len 127 (RFC 6164), ::0/127 and ::1/127.
+ *    link_len 127 (RFC 6164), ::0/127 and ::1/127;
+ *  - switched segment k (switches joined by links, in order of their
+ *    first switch) gets BASE:c000_0000+(k+1)::/64: its routers ::1, ::2,
+ *    ... and its other hosts their modified EUI-64 identifier, except
+ *    hosts left to autoconfiguration.
  * All node locators aggregate in BASE::/L+1, all link prefixes in the
  * other half, so address and node are found from each other without
  * tables.
@@ -34,6 +38,8 @@ typedef struct {
   SimIp6Prefix base; /* length <= 32 */
   unsigned link_len; /* 64 or 127 */
   gboolean loopbacks;
+  GHashTable *autoconf; /* (nullable) SimNode* set: hosts that configure
+                         * themselves (no plan addresses) */
 } SimAddrPlan;
 
 /* 2001:db8::/32, /64 links, loopbacks. */

@@ -85,6 +85,7 @@ typedef struct {
   uint32_t iface;
   unsigned rs_sent;
   bool ra_seen;
+  SimTime up_at; /* the interface is down (deaf to RAs) before this */
   SimEventHandle rs_timer;
 } HostIface;
 
@@ -548,10 +549,11 @@ sim_slaac_enable(SimIp6 *ip, SimIface *iface, const SimSlaacConfig *cfg, GError 
   }
   if (host_iface(s, sim_iface_index(iface)))
     return TRUE;
-  HostIface hi = { sim_iface_index(iface), 0, false, SIM_EVENT_HANDLE_NONE };
+  HostIface hi = { sim_iface_index(iface), 0, false, 0, SIM_EVENT_HANDLE_NONE };
   /* RFC 4862 §5.4.2: delay the first message by up to 1 s; the link-local
    * address is probed, then RSs follow (§6.3.7) */
-  SimTime delay = uniform_time(nd, 0, MAX_RTR_SOLICITATION_DELAY);
+  SimTime delay = s->cfg.start + uniform_time(nd, 0, MAX_RTR_SOLICITATION_DELAY);
+  hi.up_at = sim_now(ctx_of(nd)) + s->cfg.start;
   SimIp6Addr ll_prefix = { { 0xfe, 0x80 } };
   auto_start(s, iface, &ll_prefix, false, 0, 0, 0, delay);
   SimTime rs_at = delay + (SimTime)s->cfg.dad_transmits * nd->cfg.retrans_timer;
@@ -559,6 +561,17 @@ sim_slaac_enable(SimIp6 *ip, SimIface *iface, const SimSlaacConfig *cfg, GError 
                              SIM_ARG_U64(sim_iface_index(iface)));
   g_array_append_val(s->ifaces, hi);
   return TRUE;
+}
+
+SimTime
+sim_slaac_up_time(const SimIp6 *ip)
+{
+  if (!ip->nd || !ip->nd->slaac || ip->nd->slaac->ifaces->len == 0)
+    return SIM_TIME_INVALID;
+  SimTime up = SIM_TIME_MAX;
+  for (guint i = 0; i < ip->nd->slaac->ifaces->len; i++)
+    up = MIN(up, g_array_index(ip->nd->slaac->ifaces, HostIface, i).up_at);
+  return up;
 }
 
 SimTime
@@ -735,7 +748,7 @@ ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
   if (slla)
     sim__nd_learn(nd, iface, &h->src, slla, true);
   HostIface *hi = s ? host_iface(s, sim_iface_index(iface)) : NULL;
-  if (!hi || sim_node_is_forwarding(ip->node)) {
+  if (!hi || sim_node_is_forwarding(ip->node) || sim_now(ctx_of(nd)) < hi->up_at) {
     sim_net_packet_delivered(ip->net, p); /* routers and other interfaces ignore it */
     return;
   }

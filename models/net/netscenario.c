@@ -14,6 +14,7 @@
 
 #include "netscenario.h"
 #include "results.h"
+#include "nd.h"
 #include "routing.h"
 #include "simunits.h"
 #include "topo.h"
@@ -30,7 +31,8 @@ static const char *const addr_modes[] = { "auto", "explicit", NULL };
 static const char *const route_modes[] = { "shortest-path", "static", NULL };
 static const char *const metric_kinds[] = { "link", "delay", NULL };
 static const char *const framings[] = { "none", "ppp", "ethernet", NULL };
-static const char *const node_types[] = { "router", "host", NULL };
+static const char *const node_types[] = { "router", "host", "switch", NULL };
+static const char *const iid_kinds[] = { "eui64", "stable", NULL };
 static const char *const patterns[] = { "pairs", "all-to-all", NULL };
 
 static const SimParamSpec simulation_params[] = {
@@ -72,8 +74,23 @@ static const SimParamSpec routing_params[] = {
 };
 
 static const SimParamSpec node_params[] = {
-  { "type", SIM_PARAM_ENUM, "router", "router (forwards) or host", node_types, 0, 0 },
+  { "type", SIM_PARAM_ENUM, "router", "router (forwards), host, or an Ethernet switch",
+    node_types, 0, 0 },
   { "address", SIM_PARAM_LIST, "", "loopback addresses (ADDR or ADDR/128)", NULL, 0, 0 },
+  { "advertise", SIM_PARAM_BOOL, "false",
+    "router: send Router Advertisements on its switched interfaces", NULL, 0, 0 },
+  { "ra_min_interval", SIM_PARAM_TIME, "200s", "MinRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "ra_max_interval", SIM_PARAM_TIME, "600s", "MaxRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "rdnss", SIM_PARAM_LIST, "", "DNS servers to advertise (RFC 8106), up to 3", NULL, 0, 0 },
+  { "autoconf", SIM_PARAM_BOOL, "false",
+    "host: SLAAC on its switched interfaces (no planned addresses)", NULL, 0, 0 },
+  { "iid", SIM_PARAM_ENUM, "eui64", "interface identifiers: eui64 or stable (RFC 7217)",
+    iid_kinds, 0, 0 },
+  { "optimistic", SIM_PARAM_BOOL, "false", "optimistic DAD (RFC 4429)", NULL, 0, 0 },
+  { "dad_transmits", SIM_PARAM_UINT, "1", "DupAddrDetectTransmits (0: no DAD)", NULL,
+    SIM_PARAM_RANGE(0, 10) },
+  { "boot_spread", SIM_PARAM_TIME, "0s",
+    "host: its interfaces come up at a uniformly random time in [0, boot_spread]", NULL, 0, 0 },
 };
 
 #define LINK_PARAMS                                                                              \
@@ -158,6 +175,20 @@ static const SimParamSpec topo_grid_params[] = {
   { "host_rate", SIM_PARAM_RATE, "10Gbps", "rate of the host links", NULL, SIM_PARAM_AT_LEAST(1) },
   { "host_delay", SIM_PARAM_TIME, "1us", "delay of the host links", NULL, SIM_PARAM_AT_LEAST(1) },
 };
+static const SimParamSpec topo_lan_params[] = {
+  TOPO_COMMON,
+  { "hosts", SIM_PARAM_UINT, NULL, "hosts", NULL, SIM_PARAM_RANGE(1, 10000000) },
+  { "per_switch", SIM_PARAM_UINT, "48", "hosts per access switch", NULL,
+    SIM_PARAM_RANGE(1, 100000) },
+  { "autoconf", SIM_PARAM_BOOL, "true", "hosts configure themselves (SLAAC)", NULL, 0, 0 },
+  { "advertise", SIM_PARAM_BOOL, "true", "the router sends Router Advertisements", NULL, 0, 0 },
+  { "iid", SIM_PARAM_ENUM, "eui64", "hosts' interface identifiers: eui64 or stable", iid_kinds,
+    0, 0 },
+  { "ra_min_interval", SIM_PARAM_TIME, "200s", "MinRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "ra_max_interval", SIM_PARAM_TIME, "600s", "MaxRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
+  { "boot_spread", SIM_PARAM_TIME, "0s",
+    "hosts come up at uniformly random times in [0, boot_spread]", NULL, 0, 0 },
+};
 static const SimParamSpec topo_torus_params[] = {
   TOPO_COMMON,
   { "rows", SIM_PARAM_UINT, NULL, "rows", NULL, SIM_PARAM_RANGE(3, 100000) },
@@ -210,7 +241,8 @@ typedef enum {
   TOPO_WAXMAN,
   TOPO_BA,
   TOPO_CSV,
-  TOPO_GRAPHML
+  TOPO_GRAPHML,
+  TOPO_LAN
 } TopoKind;
 
 typedef struct {
@@ -243,6 +275,10 @@ static const TopoClass topo_classes[] = {
   { TYPE("topology.graphml", "topology", "a GraphML file (Internet Topology Zoo)",
          topo_graphml_params),
     TOPO_GRAPHML },
+  { TYPE("topology.lan", "topology",
+         "switched access network: router gw, switch core, access switches, hosts h<i>",
+         topo_lan_params),
+    TOPO_LAN },
 };
 
 static const SimTypeInfo fixed_types[] = {
@@ -347,7 +383,13 @@ typedef struct {
   char *path;
 } Capture;
 
+typedef struct {
+  SimNode *node;
+  SimParams *params;
+} NodeSection;
+
 struct _SimNetRun {
+  GArray *node_sections; /* NodeSection: ND settings applied after addressing */
   SimContext *ctx;
   SimNet *net;
   SimTime duration, drain;
@@ -376,6 +418,11 @@ sim_net_run_free(SimNetRun *run)
     g_array_unref(run->captures);
   if (run->link_metric)
     g_array_unref(run->link_metric);
+  if (run->node_sections) {
+    for (guint i = 0; i < run->node_sections->len; i++)
+      sim_params_free(g_array_index(run->node_sections, NodeSection, i).params);
+    g_array_unref(run->node_sections);
+  }
   sim_net_free(run->net);
   sim_context_free(run->ctx);
   g_ptr_array_unref(run->warnings);
@@ -733,6 +780,10 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     file_path = resolve_path(sec, "file", sim_params_get_string(p, "file"));
     t = sim_topo_import_graphml(file_path, &e);
     break;
+  case TOPO_LAN:
+    t = sim_topo_gen_lan((int)sim_params_get_uint(p, "hosts"),
+                         (int)sim_params_get_uint(p, "per_switch"), &e);
+    break;
   }
   if (!t) {
     g_autofree char *w = where(sec, NULL);
@@ -754,7 +805,9 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
   for (int i = 0; i < nn && ok; i++) {
     g_autofree char *name = g_strconcat(prefix, sim_topo_node_name(t, i), NULL);
     const char *role = sim_topo_node_role(t, i);
-    map[i] = sim_node_new(run->net, name, g_strcmp0(role, "host") != 0, &e);
+    map[i] = g_strcmp0(role, "switch") == 0
+               ? sim_switch_new(run->net, name, &e)
+               : sim_node_new(run->net, name, g_strcmp0(role, "host") != 0, &e);
     if (!map[i]) {
       g_autofree char *w = where(sec, NULL);
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s]: %s", w,
@@ -768,6 +821,9 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     SimLinkConfig c;
     link_config_from_params(&c, lp);
     queue_apply_config(&qs, &c);
+    if (sim_node_is_switch(map[sim_topo_link_a(t, l)]) ||
+        sim_node_is_switch(map[sim_topo_link_b(t, l)]))
+      c.framing = SIM_FRAMING_ETHERNET; /* a switch port is Ethernet */
     uint32_t metric = (uint32_t)sim_params_get_uint(lp, "metric");
     double km;
     if (c_km_s > 0 && sim_topo_link_length_km(t, l, &km) && km > 0)
@@ -814,6 +870,33 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
       }
     }
   }
+  if (ok && tc->kind == TOPO_LAN) {
+    /* the router advertises, the hosts autoconfigure */
+    const SimTypeInfo *ninfo = sim_registry_lookup(run->reg, "node.node");
+    g_autofree char *rmin = g_strdup_printf("ra_min_interval=%" G_GINT64_FORMAT "ps",
+                                            sim_params_get_time(p, "ra_min_interval"));
+    g_autofree char *rmax = g_strdup_printf("ra_max_interval=%" G_GINT64_FORMAT "ps",
+                                            sim_params_get_time(p, "ra_max_interval"));
+    g_autofree char *iid = g_strdup_printf("iid=%s", iid_kinds[sim_params_get_enum(p, "iid")]);
+    g_autofree char *boot = g_strdup_printf("boot_spread=%" G_GINT64_FORMAT "ps",
+                                            sim_params_get_time(p, "boot_spread"));
+    for (int i = 0; ok && i < nn; i++) {
+      const char *role = sim_topo_node_role(t, i);
+      bool host = g_strcmp0(role, "host") == 0, router = g_strcmp0(role, "router") == 0;
+      if ((host && !sim_params_get_bool(p, "autoconf")) ||
+          (router && !sim_params_get_bool(p, "advertise")) || (!host && !router))
+        continue;
+      const char *assign[] = { host ? "type=host" : "type=router",
+                               host ? "autoconf=true" : "advertise=true", rmin, rmax, iid,
+                               host ? boot : NULL, NULL };
+      NodeSection ns = { map[i], sim_params_parse_strv(ninfo, assign, error) };
+      if (!ns.params) {
+        ok = FALSE;
+        break;
+      }
+      g_array_append_val(run->node_sections, ns);
+    }
+  }
   g_free(map);
   queue_spec_clear(&qs);
   sim_topo_free(t);
@@ -830,26 +913,56 @@ build_node(SimNetRun *run, SimScenarioSection *sec, GError **error)
   if (!p)
     return FALSE;
   const char *name = sim_scenario_section_name(sec);
-  gboolean router = sim_params_get_enum(p, "type") == 0;
+  guint type = sim_params_get_enum(p, "type");
+  gboolean router = type == 0;
   SimNode *n = sim_net_find_node(run->net, name);
   GError *e = NULL;
   if (n) {
-    if (sim_node_is_forwarding(n) != router) {
+    if (sim_node_is_switch(n) != (type == 2) ||
+        (type != 2 && sim_node_is_forwarding(n) != router)) {
       g_autofree char *w = where(sec, "type");
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
                   "%s: [%s] type: node '%s' already exists as a %s", w,
                   sim_scenario_section_header(sec), name,
-                  sim_node_is_forwarding(n) ? "router" : "host");
+                  sim_node_is_switch(n)       ? "switch"
+                  : sim_node_is_forwarding(n) ? "router"
+                                              : "host");
       return FALSE;
     }
   } else {
-    n = sim_node_new(run->net, name, router, &e);
+    n = type == 2 ? sim_switch_new(run->net, name, &e) : sim_node_new(run->net, name, router, &e);
     if (!n) {
       g_autofree char *w = where(sec, NULL);
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
       g_error_free(e);
       return FALSE;
     }
+  }
+  if (type == 2) {
+    if (sim_params_is_set(p, "address") || sim_params_get_bool(p, "advertise") ||
+        sim_params_get_bool(p, "autoconf")) {
+      g_autofree char *w = where(sec, NULL);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: [%s]: a switch has no IPv6 addresses, advertisements or autoconfiguration",
+                  w, sim_scenario_section_header(sec));
+      return FALSE;
+    }
+    return TRUE;
+  }
+  if ((router && sim_params_get_bool(p, "autoconf")) ||
+      (!router && sim_params_get_bool(p, "advertise"))) {
+    g_autofree char *w = where(sec, router ? "autoconf" : "advertise");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s]: routers advertise, hosts autoconfigure", w,
+                sim_scenario_section_header(sec));
+    return FALSE;
+  }
+  if (sim_params_get_time(p, "ra_max_interval") < sim_params_get_time(p, "ra_min_interval")) {
+    g_autofree char *w = where(sec, "ra_max_interval");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [%s] ra_max_interval: expected at least ra_min_interval", w,
+                sim_scenario_section_header(sec));
+    return FALSE;
   }
   SimIp6 *ip = sim_ip6_install(n);
   for (const char *const *a = sim_params_get_list(p, "address"); a && *a; a++) {
@@ -870,6 +983,8 @@ build_node(SimNetRun *run, SimScenarioSection *sec, GError **error)
       return FALSE;
     }
   }
+  NodeSection ns = { n, g_steal_pointer(&p) };
+  g_array_append_val(run->node_sections, ns);
   return TRUE;
 }
 
@@ -941,6 +1056,8 @@ build_link(SimNetRun *run, SimScenarioSection *sec, GArray *later, GError **erro
   SimLinkConfig c;
   link_config_from_params(&c, p);
   queue_apply_config(&qs, &c);
+  if ((sim_node_is_switch(a) || sim_node_is_switch(b)) && !sim_params_is_set(p, "framing"))
+    c.framing = SIM_FRAMING_ETHERNET; /* a switch port is Ethernet */
   GError *e = NULL;
   SimLink *l = add_link(run, a, b, &c, (uint32_t)sim_params_get_uint(p, "metric"),
                         sim_scenario_section_name(sec), &e);
@@ -1033,6 +1150,66 @@ build_route(SimNetRun *run, SimScenarioSection *sec, GError **error)
     g_autofree char *w = where(sec, NULL);
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", w, e->message);
     g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Router advertisements and autoconfiguration of a [node] section, on
+ * every switched interface of the node. */
+static gboolean
+apply_nd(SimNetRun *run, NodeSection *ns, GError **error)
+{
+  SimIp6 *ip = sim_ip6_of(ns->node);
+  const SimParams *p = ns->params;
+  bool advertise = sim_params_get_bool(p, "advertise"), autoconf = sim_params_get_bool(p, "autoconf");
+  if (!advertise && !autoconf)
+    return TRUE;
+  SimRaConfig ra;
+  sim_ra_config_init(&ra);
+  ra.min_interval = sim_params_get_time(p, "ra_min_interval");
+  ra.max_interval = sim_params_get_time(p, "ra_max_interval");
+  for (const char *const *d = sim_params_get_list(p, "rdnss"); d && *d && ra.n_rdnss < 3; d++) {
+    GError *e = NULL;
+    if (!sim_ip6_addr_parse(*d, &ra.rdnss[ra.n_rdnss++], &e)) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: rdnss: %s",
+                  sim_params_where(p, "rdnss"), e->message);
+      g_error_free(e);
+      return FALSE;
+    }
+  }
+  SimSlaacConfig sc;
+  sim_slaac_config_init(&sc);
+  sc.iid = sim_params_get_enum(p, "iid") == 1 ? SIM_IID_STABLE : SIM_IID_EUI64;
+  sc.optimistic = sim_params_get_bool(p, "optimistic");
+  sc.dad_transmits = (unsigned)sim_params_get_uint(p, "dad_transmits");
+  sc.secret = sim_node_index(ns->node) * 2654435761u ^ sim_context_seed(run->ctx);
+  SimTime spread = sim_params_get_time(p, "boot_spread");
+  if (spread > 0) {
+    /* the node's own stream: its boot time does not depend on others */
+    SimRng rng;
+    sim_rng_init_entity(&rng, run->ctx, sim_node_entity(ns->node), 1);
+    sc.start = (SimTime)sim_rng_below64(&rng, (uint64_t)spread + 1);
+  }
+  bool any = false;
+  for (uint32_t k = 0; k < sim_node_n_ifaces(ns->node); k++) {
+    SimIface *ifc = sim_node_iface(ns->node, k);
+    if (!sim_iface_is_multiaccess(ifc))
+      continue;
+    any = true;
+    GError *e = NULL;
+    gboolean ok = advertise ? sim_nd_advertise(ip, ifc, &ra, &e) : sim_slaac_enable(ip, ifc, &sc, &e);
+    if (!ok) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s",
+                  sim_params_where(p, advertise ? "advertise" : "autoconf"), e->message);
+      g_error_free(e);
+      return FALSE;
+    }
+  }
+  if (!any) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: node %s has no interface on a switch", 
+                sim_params_where(p, advertise ? "advertise" : "autoconf"), sim_node_name(ns->node));
     return FALSE;
   }
   return TRUE;
@@ -1387,6 +1564,7 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   g_ptr_array_add(run->warnings, NULL);
   run->captures = g_array_new(FALSE, FALSE, sizeof(Capture));
   run->link_metric = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  run->node_sections = g_array_new(FALSE, FALSE, sizeof(NodeSection));
   run->sc = sc;
   run->reg = reg;
   run->run = opts->run;
@@ -1458,10 +1636,18 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   }
   if (ok) {
     for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++)
-      sim_ip6_install(sim_net_node(run->net, i));
+      if (!sim_node_is_switch(sim_net_node(run->net, i)))
+        sim_ip6_install(sim_net_node(run->net, i));
     if (sim_params_get_enum(addrp, "mode") == 0) {
       SimAddrPlan plan;
       sim_addr_plan_init(&plan);
+      g_autoptr(GHashTable) autoconf = g_hash_table_new(NULL, NULL);
+      for (guint i = 0; i < run->node_sections->len; i++) {
+        NodeSection *ns = &g_array_index(run->node_sections, NodeSection, i);
+        if (sim_params_get_bool(ns->params, "autoconf"))
+          g_hash_table_add(autoconf, ns->node);
+      }
+      plan.autoconf = autoconf;
       GError *e = NULL;
       SimScenarioSection *asec = sim_scenario_get_section(sc, "addressing");
       if (!sim_ip6_prefix_parse(sim_params_get_string(addrp, "prefix"), &plan.base, FALSE, &e) ||
@@ -1490,6 +1676,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     if (ok && sim_params_get_enum(routep, "mode") == 1)
       sim_ip6_set_resolver(run->net, NULL, NULL); /* static: no computed routes */
   }
+  for (guint i = 0; ok && i < run->node_sections->len; i++)
+    ok = apply_nd(run, &g_array_index(run->node_sections, NodeSection, i), error);
   for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
     SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
     const char *kind = sim_scenario_section_kind(sec);

@@ -9,6 +9,7 @@
 
 #include "results.h"
 #include "app.h"
+#include "nd.h"
 #include "net-private.h"
 #include "simcsv.h"
 
@@ -226,6 +227,67 @@ write_drops(SimNet *net, const char *dir, GError **error)
   return sim_csv_writer_commit(w, error);
 }
 
+/* autoconf.csv and nd.csv, for networks with switched segments. */
+static gboolean
+write_nd(SimNet *net, const char *dir, GError **error)
+{
+  bool any = false;
+  for (uint32_t i = 0; i < sim_net_n_nodes(net) && !any; i++) {
+    SimIp6 *ip = sim_ip6_of(sim_net_node(net, i));
+    any = ip && sim_nd_of(ip);
+  }
+  if (!any)
+    return TRUE;
+  static const char *const acols[] = { "node", "up_s", "first_global_s", "time_to_address_s",
+                                       "dad_failures", "dns_servers", NULL };
+  SimCsvWriter *w = open_csv(dir, "autoconf.csv", acols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    SimIp6 *ip = sim_ip6_of(n);
+    SimNd *nd = ip ? sim_nd_of(ip) : NULL;
+    if (!nd || sim_node_is_forwarding(n))
+      continue;
+    SimTime t = sim_slaac_first_global(ip), up = sim_slaac_up_time(ip);
+    sim_csv_writer_add_string(w, sim_node_name(n));
+    sim_csv_writer_add_double(w, up == SIM_TIME_INVALID ? NAN : sim_time_to_seconds(up), 12);
+    sim_csv_writer_add_double(w, t == SIM_TIME_INVALID ? NAN : sim_time_to_seconds(t), 12);
+    sim_csv_writer_add_double(
+      w, t == SIM_TIME_INVALID || up == SIM_TIME_INVALID ? NAN : sim_time_to_seconds(t - up), 12);
+    sim_csv_writer_add_uint(w, sim_nd_stats(nd)->dad_failures);
+    sim_csv_writer_add_uint(w, sim_slaac_n_dns(ip));
+    sim_csv_writer_end_row(w);
+  }
+  if (!sim_csv_writer_commit(w, error))
+    return FALSE;
+  static const char *const ncols[] = { "node", "ns_sent", "na_sent", "rs_sent", "ra_sent",
+                                       "redirects_sent", "nd_bytes_sent", "invalid",
+                                       "resolution_failures", NULL };
+  w = open_csv(dir, "nd.csv", ncols, error);
+  if (!w)
+    return FALSE;
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    SimIp6 *ip = sim_ip6_of(n);
+    SimNd *nd = ip ? sim_nd_of(ip) : NULL;
+    if (!nd)
+      continue;
+    const SimNdStats *st = sim_nd_stats(nd);
+    sim_csv_writer_add_string(w, sim_node_name(n));
+    sim_csv_writer_add_uint(w, st->ns_sent);
+    sim_csv_writer_add_uint(w, st->na_sent);
+    sim_csv_writer_add_uint(w, st->rs_sent);
+    sim_csv_writer_add_uint(w, st->ra_sent);
+    sim_csv_writer_add_uint(w, st->redirects_sent);
+    sim_csv_writer_add_uint(w, st->bytes_sent);
+    sim_csv_writer_add_uint(w, st->invalid);
+    sim_csv_writer_add_uint(w, st->resolution_failures);
+    sim_csv_writer_end_row(w);
+  }
+  return sim_csv_writer_commit(w, error);
+}
+
 static gboolean
 write_summary(SimNet *net, const char *dir, const SimRunInfo *info, GError **error)
 {
@@ -268,5 +330,6 @@ sim_net_write_results(SimNet *net, const char *dir, const SimRunInfo *info, GErr
   return write_flows(net, dir, error) && write_delay_cdf(net, dir, error) &&
          write_pings(net, dir, error) &&
          write_links(net, dir, now, error) && write_drops(net, dir, error) &&
+         write_nd(net, dir, error) &&
          write_summary(net, dir, info, error);
 }

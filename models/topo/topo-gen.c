@@ -122,6 +122,36 @@ sim_topo_gen_star(int n, GError **error)
   return t;
 }
 
+SimTopo *
+sim_topo_gen_lan(int hosts, int per_switch, GError **error)
+{
+  g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+  if (hosts < 1 || per_switch < 1) {
+    g_set_error(error, SIM_TOPO_ERROR, SIM_TOPO_ERROR_INVALID,
+                "lan: expected hosts >= 1 and per_switch >= 1, got %d and %d", hosts, per_switch);
+    return NULL;
+  }
+  int access = (hosts + per_switch - 1) / per_switch;
+  SimTopo *t = gen_begin("lan", (gint64)hosts + access + 2, hosts + access + 1, error);
+  if (t == NULL)
+    return NULL;
+  char name[NAME_MAX_LEN];
+  int gw = gen_node(t, "gw", "router");
+  int core = gen_node(t, "core", "switch");
+  gen_link(t, gw, core);
+  int sw = -1;
+  for (int i = 0; i < hosts; i++) {
+    if (i % per_switch == 0) {
+      g_snprintf(name, sizeof name, "acc%d", i / per_switch);
+      sw = gen_node(t, name, "switch");
+      gen_link(t, core, sw);
+    }
+    g_snprintf(name, sizeof name, "h%d", i);
+    gen_link(t, sw, gen_node(t, name, "host"));
+  }
+  return t;
+}
+
 /* Nodes "r<row>_<col>" in row-major order. */
 static void
 gen_grid_nodes(SimTopo *t, int rows, int cols)

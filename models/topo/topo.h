@@ -203,6 +203,11 @@ SIM_API SimTopo *sim_topo_gen_line(int n, GError **error);
 SIM_API SimTopo *sim_topo_gen_ring(int n, GError **error);
 /* "hub" linked to "leaf0" ... "leaf<n-1>"; n >= 1 leaves. */
 SIM_API SimTopo *sim_topo_gen_star(int n, GError **error);
+/* An enterprise access network: router "gw" on switch "core", access
+ * switches "acc<i>" (role "switch") on the core, each with up to
+ * @per_switch hosts "h<i>" (role "host"). Links: gw-core, then per access
+ * switch core-acc<i> followed by its hosts. */
+SIM_API SimTopo *sim_topo_gen_lan(int hosts, int per_switch, GError **error);
 /* rows x cols mesh, nodes "r<row>_<col>"; rows, cols >= 1, at least 2 nodes. */
 SIM_API SimTopo *sim_topo_gen_grid(int rows, int cols, GError **error);
 /* The grid with wrap-around links, every node of degree 4; rows, cols >= 3. */
