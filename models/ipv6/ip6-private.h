@@ -20,9 +20,16 @@ typedef struct {
   uint32_t first; /* index of the first in SimIp6.outs */
 } Ip6NextHop;
 
-/* Address states (RFC 4862 §5.5.4): only preferred and deprecated
- * addresses receive packets and serve as sources. */
-enum { ADDR_PREFERRED, ADDR_TENTATIVE, ADDR_DUPLICATE, ADDR_DEPRECATED };
+/* Address states (RFC 4862 §5.5.4, RFC 4429 §2.1): preferred, deprecated
+ * and optimistic addresses receive packets and serve as sources; the
+ * public SimIp6AddrState spells the same values. */
+enum {
+  ADDR_PREFERRED = SIM_IP6_ADDR_PREFERRED,
+  ADDR_TENTATIVE = SIM_IP6_ADDR_TENTATIVE,
+  ADDR_DUPLICATE = SIM_IP6_ADDR_DUPLICATE,
+  ADDR_DEPRECATED = SIM_IP6_ADDR_DEPRECATED,
+  ADDR_OPTIMISTIC = SIM_IP6_ADDR_OPTIMISTIC
+};
 
 typedef struct {
   SimIp6Addr addr;

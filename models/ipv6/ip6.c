@@ -318,7 +318,19 @@ sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr, unsigne
 static bool
 usable(const Ip6AddrEntry *e)
 {
-  return e->state == ADDR_PREFERRED || e->state == ADDR_DEPRECATED;
+  return e->state == ADDR_PREFERRED || e->state == ADDR_DEPRECATED ||
+         e->state == ADDR_OPTIMISTIC;
+}
+
+SimIp6AddrState
+sim_ip6_address_state(const SimIp6 *ip, const SimIp6Addr *a)
+{
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (sim_ip6_addr_equal(&e->addr, a))
+      return (SimIp6AddrState)e->state;
+  }
+  return SIM_IP6_ADDR_NONE;
 }
 
 const SimIp6Addr *
@@ -333,7 +345,8 @@ sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface)
     if (e->state == ADDR_PREFERRED)
       return &e->addr;
     if (!deprecated)
-      deprecated = &e->addr; /* RFC 4862 §5.5.4: only when nothing else */
+      deprecated = &e->addr; /* RFC 4862 §5.5.4: only when nothing else;
+                              * RFC 4429 §2.1: optimistic likewise */
   }
   return deprecated;
 }
@@ -401,14 +414,17 @@ const SimIp6Addr *
 sim_ip6_primary_address(const SimIp6 *ip)
 {
   const SimIp6Addr *first = NULL;
+  uint8_t first_state = ADDR_PREFERRED;
   for (guint i = 0; i < ip->addrs->len; i++) {
     const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
     if (sim_ip6_addr_is_link_local(&e->addr) || !usable(e))
       continue;
     if (e->iface < 0)
       return &e->addr;
-    if (!first)
+    if (!first || (first_state != ADDR_PREFERRED && e->state == ADDR_PREFERRED)) {
       first = &e->addr;
+      first_state = e->state;
+    }
   }
   return first;
 }

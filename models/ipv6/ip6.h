@@ -83,10 +83,24 @@ SIM_API SimFib *sim_ip6_fib(const SimIp6 *ip);
  */
 SIM_API gboolean sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr,
                                      unsigned prefix_len, GError **error);
-/* The first global address of @iface, or NULL. */
+/* Address states (RFC 4862 §5.5.4, RFC 4429 §2.1). Tentative and
+ * duplicate addresses neither receive nor send; optimistic and deprecated
+ * ones are used only when no preferred one fits. */
+typedef enum {
+  SIM_IP6_ADDR_PREFERRED,
+  SIM_IP6_ADDR_TENTATIVE,
+  SIM_IP6_ADDR_DUPLICATE,
+  SIM_IP6_ADDR_DEPRECATED,
+  SIM_IP6_ADDR_OPTIMISTIC,
+  SIM_IP6_ADDR_NONE /* not an address of the node */
+} SimIp6AddrState;
+
+SIM_API SimIp6AddrState sim_ip6_address_state(const SimIp6 *ip, const SimIp6Addr *a);
+/* The first preferred global address of @iface, else its first usable
+ * (optimistic or deprecated) one, or NULL. */
 SIM_API const SimIp6Addr *sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface);
 /* The node's primary address: its first loopback address, else the first
- * interface address, or NULL. */
+ * preferred interface address, else the first usable one, or NULL. */
 SIM_API const SimIp6Addr *sim_ip6_primary_address(const SimIp6 *ip);
 /* TRUE if @a is one of the node's unicast addresses. */
 SIM_API gboolean sim_ip6_is_local(const SimIp6 *ip, const SimIp6Addr *a);

@@ -164,7 +164,8 @@ sim__nd_join_solicited(SimIp6 *ip, SimIface *ifc, const SimIp6Addr *a)
 /* ---- sending ------------------------------------------------------------------- */
 
 /* An address of @ifc to send ND messages from: link-local first (§4.x:
- * NS/NA/RS use an address of the interface). NULL if none is usable. */
+ * NS/NA/RS use an address of the interface), never an optimistic one
+ * (RFC 4429 §3.3). NULL if none is usable. */
 const SimIp6Addr *
 sim__nd_iface_source(SimIp6 *ip, SimIface *ifc)
 {
@@ -173,6 +174,24 @@ sim__nd_iface_source(SimIp6 *ip, SimIface *ifc)
   for (guint i = 0; i < ip->addrs->len; i++) {
     const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
     if (e->iface != idx || (e->state != ADDR_PREFERRED && e->state != ADDR_DEPRECATED))
+      continue;
+    if (sim_ip6_addr_is_link_local(&e->addr))
+      return &e->addr;
+    if (!global)
+      global = &e->addr;
+  }
+  return global;
+}
+
+/* An optimistic address of @ifc (RFC 4429), link-local first, or NULL. */
+static const SimIp6Addr *
+optimistic_source(SimIp6 *ip, SimIface *ifc)
+{
+  const SimIp6Addr *global = NULL;
+  int32_t idx = (int32_t)sim_iface_index(ifc);
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (e->iface != idx || e->state != ADDR_OPTIMISTIC)
       continue;
     if (sim_ip6_addr_is_link_local(&e->addr))
       return &e->addr;
@@ -221,12 +240,21 @@ send_ns(SimNd *nd, SimIface *ifc, const SimIp6Addr *target, const uint8_t *unica
   SimIp6 *ip = nd->ip;
   static const SimIp6Addr unspecified;
   const SimIp6Addr *src = src_override ? src_override : sim__nd_iface_source(ip, ifc);
+  bool optimistic = false;
+  if (!src) {
+    /* RFC 4429 §3.3 (modifies RFC 4861 §7.2.2): with only optimistic
+     * addresses, solicit from one without a source link-layer address
+     * option, so that no neighbour's cache is overridden by a possibly
+     * duplicate address; the answer comes once DAD has finished */
+    src = optimistic_source(ip, ifc);
+    optimistic = true;
+  }
   if (!src)
     return;
   uint8_t b[32] = { ND_NS, 0 };
   memcpy(b + 8, target->b, 16);
   size_t len = 24;
-  if (!sim_ip6_addr_equal(src, &unspecified)) {
+  if (!optimistic && !sim_ip6_addr_equal(src, &unspecified)) {
     sim__nd_put_lla(b + 24, OPT_SLLA, sim_iface_mac(ifc));
     len = 32;
   }
@@ -521,12 +549,16 @@ ns_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
     sim_net_packet_delivered(ip->net, p); /* not for us */
     return;
   }
-  if (mine->state == ADDR_TENTATIVE) {
+  if (mine->state == ADDR_TENTATIVE || (mine->state == ADDR_OPTIMISTIC && from_unspecified)) {
     if (from_unspecified)
       sim__slaac_duplicate(ip, mine, iface); /* RFC 4862 §5.4.3: another node probes it */
     sim_net_packet_delivered(ip->net, p);
     return;
   }
+  /* RFC 4429 §3.3 (modifies RFC 4861 §7.2.4): an optimistic address is
+   * advertised with the Override flag clear, so that it cannot displace
+   * the entry of a node that owns the address for certain */
+  uint8_t override = mine->state == ADDR_OPTIMISTIC ? 0 : NA_OVERRIDE;
   if (from_unspecified) {
     /* §7.2.4: a DAD probe for our address: answer to all-nodes */
     SimIp6Addr all_nodes = { { 0xff, 0x02, [15] = 1 } };
@@ -548,7 +580,7 @@ ns_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
   if (dst_mac)
     send_na(nd, iface, &target, &h->src, dst_mac,
             (uint8_t)((sim_node_is_forwarding(ip->node) ? NA_ROUTER : 0) | NA_SOLICITED |
-                      NA_OVERRIDE));
+                      override));
   sim_net_packet_delivered(ip->net, p);
 }
 
@@ -575,8 +607,8 @@ na_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
   nd->stats.na_received++;
   Ip6AddrEntry *mine = sim__ip6_own_address(ip, &target);
   if (mine) {
-    if (mine->state == ADDR_TENTATIVE)
-      sim__slaac_duplicate(ip, mine, iface); /* RFC 4862 §5.4.4 */
+    if (mine->state == ADDR_TENTATIVE || mine->state == ADDR_OPTIMISTIC)
+      sim__slaac_duplicate(ip, mine, iface); /* RFC 4862 §5.4.4, RFC 4429 §3.3 */
     sim_net_packet_delivered(ip->net, p);
     return;
   }

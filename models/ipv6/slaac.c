@@ -429,9 +429,12 @@ auto_start(SimSlaac *s, SimIface *ifc, const SimIp6Addr *prefix, bool global, un
   a->preferred_until = global ? now + SIM_S(preferred_s) : SIM_TIME_MAX;
   a->timer = SIM_EVENT_HANDLE_NONE;
   g_ptr_array_add(s->autos, a);
-  bool at_once = s->cfg.optimistic || a->dad_left == 0;
-  sim__ip6_add_address_state(nd->ip, ifc, &a->addr, 64, at_once ? ADDR_PREFERRED : ADDR_TENTATIVE);
-  if (at_once)
+  /* RFC 4429 §3.1: an optimistic address is usable while DAD runs */
+  uint8_t state = a->dad_left == 0 ? ADDR_PREFERRED
+                  : s->cfg.optimistic ? ADDR_OPTIMISTIC
+                                      : ADDR_TENTATIVE;
+  sim__ip6_add_address_state(nd->ip, ifc, &a->addr, 64, state);
+  if (state != ADDR_TENTATIVE)
     became_usable(s, a);
   if (a->dad_left)
     a->timer = sim_schedule(ctx_of(nd), dad_delay, &nd->ent, dad_tick, s, SIM_ARG_PTR(a));
@@ -456,9 +459,13 @@ dad_tick(SimContext *ctx, void *obj, SimEventArg arg)
   }
   /* no duplicate heard: the address is ours */
   Ip6AddrEntry *e = sim__ip6_own_address(nd->ip, &a->addr);
-  if (e && e->state == ADDR_TENTATIVE) {
-    sim__ip6_address_set_state(nd->ip, &a->addr, ADDR_PREFERRED);
-    became_usable(s, a);
+  if (e && (e->state == ADDR_TENTATIVE || e->state == ADDR_OPTIMISTIC)) {
+    bool was_tentative = e->state == ADDR_TENTATIVE;
+    sim__ip6_address_set_state(nd->ip, &a->addr,
+                               a->preferred_until <= sim_now(ctx) ? ADDR_DEPRECATED
+                                                                  : ADDR_PREFERRED);
+    if (was_tentative)
+      became_usable(s, a);
   }
 }
 

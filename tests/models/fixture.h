@@ -148,6 +148,29 @@ fx_tshark_clean(const char *path)
   g_free(err);
 }
 
+/* The frames of the (nanosecond) pcap file @path. */
+static inline FxPcap
+fx_pcap_read(const char *path)
+{
+  gchar *bytes;
+  gsize len;
+  cr_assert(g_file_get_contents(path, &bytes, &len, NULL));
+  FxPcap p = { g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref),
+               g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+  const uint8_t *b = (const uint8_t *)bytes;
+  size_t off = 24;
+  while (off + 16 <= len) {
+    uint64_t ts = (uint64_t)fx_le32(b + off) * 1000000000u + fx_le32(b + off + 4);
+    uint32_t cap = fx_le32(b + off + 8);
+    off += 16;
+    g_ptr_array_add(p.frames, g_bytes_new(b + off, cap));
+    g_array_append_val(p.ts_ns, ts);
+    off += cap;
+  }
+  g_free(bytes);
+  return p;
+}
+
 typedef void (*FxScenario)(Fx *t, void *data);
 
 /* Captures h1's interface while @fn runs and the network runs for
@@ -165,22 +188,7 @@ fx_capture(Fx *t, FxScenario fn, void *data, SimTime run_for, bool clean)
   sim_run_until(t->ctx, sim_now(t->ctx) + run_for);
   sim_iface_set_pcap(ifc, NULL);
   cr_assert(sim_pcap_writer_close(w, NULL));
-  gchar *bytes;
-  gsize len;
-  cr_assert(g_file_get_contents(path, &bytes, &len, NULL));
-  FxPcap p = { g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref),
-               g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
-  const uint8_t *b = (const uint8_t *)bytes;
-  size_t off = 24;
-  while (off + 16 <= len) {
-    uint64_t ts = (uint64_t)fx_le32(b + off) * 1000000000u + fx_le32(b + off + 4);
-    uint32_t cap = fx_le32(b + off + 8);
-    off += 16;
-    g_ptr_array_add(p.frames, g_bytes_new(b + off, cap));
-    g_array_append_val(p.ts_ns, ts);
-    off += cap;
-  }
-  g_free(bytes);
+  FxPcap p = fx_pcap_read(path);
   if (clean)
     fx_tshark_clean(path);
   g_unlink(path);

@@ -14,8 +14,18 @@ typedef struct {
   SimIp6Addr server;
 } Lan;
 
+static void lan_init_ra(Lan *l, int n, const SimSlaacConfig *scfg, bool slaac,
+                        const SimRaConfig *rcfg);
+
 static void
 lan_init(Lan *l, int n, const SimSlaacConfig *scfg, bool slaac)
+{
+  lan_init_ra(l, n, scfg, slaac, NULL);
+}
+
+/* @rcfg: the router's RA configuration (NULL: intervals 3-10 s, an RDNSS) */
+static void
+lan_init_ra(Lan *l, int n, const SimSlaacConfig *scfg, bool slaac, const SimRaConfig *rcfg)
 {
   l->ctx = sim_context_new(NULL);
   l->net = sim_net_new(l->ctx);
@@ -55,6 +65,8 @@ lan_init(Lan *l, int n, const SimSlaacConfig *scfg, bool slaac)
   ra.max_interval = SIM_S(10);
   ra.n_rdnss = 1;
   ra.rdnss[0] = fx_addr("2001:db8:99::53");
+  if (rcfg)
+    ra = *rcfg;
   cr_assert(sim_nd_advertise(ir, sim_link_end(up, 0), &ra, NULL));
   for (int i = 0; i < n; i++) {
     SimIp6 *ih = sim_ip6_install(l->h[i]);
@@ -284,11 +296,11 @@ Test(nd, redirect_to_a_better_first_hop_rfc4861_8)
   sim_context_free(ctx);
 }
 
-/* An ND message from h0 to the router built as bytes (for validation
- * clauses): @hop_limit, ICMPv6 @body of @len bytes. */
+/* An ND message built as bytes (for validation clauses), sent out of
+ * @out: @hop_limit, ICMPv6 @body of @len bytes. */
 static void
-send_nd_raw(Lan *l, uint8_t hop_limit, const uint8_t *body, size_t len, const SimIp6Addr *src,
-            const SimIp6Addr *dst)
+send_nd_raw_on(Lan *l, SimIface *out, uint8_t hop_limit, const uint8_t *body, size_t len,
+               const SimIp6Addr *src, const SimIp6Addr *dst)
 {
   SimPacket *m = sim_packet_new(sim_net_pool(l->net), SIM_PACKET_DEFAULT_HEADROOM, len, 0);
   uint8_t *w = sim_packet_data_writable(m);
@@ -301,7 +313,15 @@ send_nd_raw(Lan *l, uint8_t hop_limit, const uint8_t *body, size_t len, const Si
   sim_net_packet_created(l->net, m);
   uint8_t mac[6];
   sim_ether_multicast_mac(dst->b, mac);
-  sim_iface_send_ether(sim_node_iface(l->h[0], 0), m, mac);
+  sim_iface_send_ether(out, m, mac);
+}
+
+/* The same from h0 to the router. */
+static void
+send_nd_raw(Lan *l, uint8_t hop_limit, const uint8_t *body, size_t len, const SimIp6Addr *src,
+            const SimIp6Addr *dst)
+{
+  send_nd_raw_on(l, sim_node_iface(l->h[0], 0), hop_limit, body, len, src, dst);
 }
 
 Test(nd, messages_failing_validation_are_dropped_rfc4861_6_1_7_1)
@@ -369,5 +389,292 @@ Test(nd, neighbour_unreachability_detection_states)
   sim_run_until(l.ctx, SIM_MS(61500));
   cr_assert(sim_nd_lookup(i0, if0, peer, &st, NULL));
   cr_assert_eq(st, SIM_ND_REACHABLE, "after probing: %d", st);
+  lan_free(&l);
+}
+
+static void
+put32be(uint8_t *b, uint32_t v)
+{
+  b[0] = (uint8_t)(v >> 24);
+  b[1] = (uint8_t)(v >> 16);
+  b[2] = (uint8_t)(v >> 8);
+  b[3] = (uint8_t)v;
+}
+
+/* A Router Advertisement (router lifetime 0: not a default router) with
+ * one Prefix Information option for @prefix/64 (on-link, autonomous).
+ * Returns its length (48). */
+static size_t
+make_ra(uint8_t *b, const char *prefix, uint32_t valid, uint32_t preferred)
+{
+  memset(b, 0, 48);
+  b[0] = 134;
+  b[4] = 64;
+  uint8_t *o = b + 16;
+  o[0] = 3;
+  o[1] = 4;
+  o[2] = 64;
+  o[3] = 0xc0;
+  put32be(o + 4, valid);
+  put32be(o + 8, preferred);
+  SimIp6Addr p = fx_addr(prefix);
+  memcpy(o + 16, p.b, 16);
+  return 48;
+}
+
+/* The address h0 forms from @prefix (modified EUI-64 of its MAC). */
+static SimIp6Addr
+eui64_address(Lan *l, const char *prefix)
+{
+  SimIp6Addr a = fx_addr(prefix);
+  const uint8_t *mac = sim_iface_mac(sim_node_iface(l->h[0], 0));
+  a.b[8] = mac[0] ^ 0x02;
+  a.b[9] = mac[1];
+  a.b[10] = mac[2];
+  a.b[11] = 0xff;
+  a.b[12] = 0xfe;
+  a.b[13] = mac[3];
+  a.b[14] = mac[4];
+  a.b[15] = mac[5];
+  return a;
+}
+
+Test(nd, router_advertisements_failing_validation_are_dropped_rfc4861_6_1_2)
+{
+  Lan l;
+  lan_init(&l, 1, NULL, true);
+  sim_run_until(l.ctx, SIM_S(5));
+  SimIface *rif = sim_node_iface(l.r, 0);
+  SimIp6Addr ll = fx_addr("fe80::99"), global = fx_addr("2001:db8:10::99");
+  SimIp6Addr all_nodes = fx_addr("ff02::1");
+  uint8_t ra[48];
+  uint64_t before = sim_node_drops(l.h[0], SIM_DROP_BAD_ND);
+  make_ra(ra, "2001:db8:71::", 3600, 1800);
+  send_nd_raw_on(&l, rif, 64, ra, 48, &ll, &all_nodes); /* hop limit not 255 */
+  make_ra(ra, "2001:db8:72::", 3600, 1800);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &global, &all_nodes); /* not link-local */
+  make_ra(ra, "2001:db8:73::", 3600, 1800);
+  ra[1] = 1;
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes); /* code not 0 */
+  make_ra(ra, "2001:db8:74::", 3600, 1800);
+  ra[17] = 0;
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes); /* option length 0 */
+  make_ra(ra, "2001:db8:75::", 3600, 1800);
+  ra[17] = 5;
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes); /* option past the end */
+  send_nd_raw_on(&l, rif, 255, ra, 12, &ll, &all_nodes); /* shorter than 16 bytes */
+  /* a Neighbor Advertisement and a Redirect with hop limit 64 */
+  uint8_t na[24] = { 136, 0 };
+  memcpy(na + 8, global.b, 16);
+  send_nd_raw_on(&l, rif, 64, na, 24, &ll, &all_nodes);
+  uint8_t redirect[40] = { 137, 0 };
+  send_nd_raw_on(&l, rif, 64, redirect, 40, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(6));
+  cr_assert_eq(sim_node_drops(l.h[0], SIM_DROP_BAD_ND) - before, 8, "bad_nd drops %" PRIu64,
+               sim_node_drops(l.h[0], SIM_DROP_BAD_ND) - before);
+  /* none of their prefixes was used */
+  SimIp6 *ih = sim_ip6_of(l.h[0]);
+  const char *prefixes[] = { "2001:db8:71::", "2001:db8:72::", "2001:db8:73::",
+                             "2001:db8:74::", "2001:db8:75::" };
+  for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+    SimIp6Addr a = eui64_address(&l, prefixes[i]);
+    cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_NONE, "%s", prefixes[i]);
+  }
+  /* the control: the same RA, valid, configures an address */
+  make_ra(ra, "2001:db8:76::", 3600, 1800);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(8));
+  SimIp6Addr a = eui64_address(&l, "2001:db8:76::");
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_PREFERRED);
+  lan_free(&l);
+}
+
+Test(nd, prefix_information_rules_rfc4862_5_5_3)
+{
+  Lan l;
+  lan_init(&l, 1, NULL, true);
+  sim_run_until(l.ctx, SIM_S(5));
+  SimIface *rif = sim_node_iface(l.r, 0);
+  SimIp6Addr ll = fx_addr("fe80::99"), all_nodes = fx_addr("ff02::1");
+  SimIp6 *ih = sim_ip6_of(l.h[0]);
+  uint8_t ra[48];
+  /* (b) a link-local prefix, (c) preferred > valid, (d) not a /64, and
+   * the autonomous flag clear: no address; all valid RAs */
+  make_ra(ra, "fe80::", 3600, 1800);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  make_ra(ra, "2001:db8:81::", 1800, 3600);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  make_ra(ra, "2001:db8:82::", 3600, 1800);
+  ra[18] = 56;
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  make_ra(ra, "2001:db8:83::", 3600, 1800);
+  ra[19] = 0x80;
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(7));
+  cr_assert_eq(sim_node_drops(l.h[0], SIM_DROP_BAD_ND), 0);
+  const char *none[] = { "2001:db8:81::", "2001:db8:82::", "2001:db8:83::" };
+  for (size_t i = 0; i < G_N_ELEMENTS(none); i++) {
+    SimIp6Addr a = eui64_address(&l, none[i]);
+    cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_NONE, "%s", none[i]);
+  }
+  /* the on-link-only prefix is a route, not an address */
+  gboolean local = FALSE;
+  SimIp6Addr onlink = fx_addr("2001:db8:83::5");
+  cr_assert_eq(sim_ip6_route_lookup(ih, &onlink, 0, &local), sim_node_iface(l.h[0], 0));
+  /* (e) lifetimes: a prefix valid 1 h, preferred 60 s */
+  make_ra(ra, "2001:db8:84::", 3600, 60);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(9));
+  SimIp6Addr a = eui64_address(&l, "2001:db8:84::");
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_PREFERRED);
+  /* a refresh to valid 60 s, preferred 30 s: the preferred lifetime is
+   * taken; the valid one is not, since it is below two hours and below the
+   * remaining hour (an unauthenticated RA cannot cut it short) */
+  make_ra(ra, "2001:db8:84::", 60, 30);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(40));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_DEPRECATED,
+               "preferred lifetime refreshed to 30 s and ended");
+  sim_run_until(l.ctx, SIM_S(100));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_DEPRECATED,
+               "the two-hour rule keeps the valid lifetime");
+  /* valid lifetime 0 is ignored likewise; a long one is taken */
+  make_ra(ra, "2001:db8:84::", 0, 0);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(101));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_DEPRECATED);
+  make_ra(ra, "2001:db8:84::", 7300, 7300);
+  send_nd_raw_on(&l, rif, 255, ra, 48, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(102));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_PREFERRED, "preferred again");
+  lan_free(&l);
+}
+
+Test(nd, lifetimes_expire_without_advertisements_rfc4862_5_5_4)
+{
+  /* lifetimes: router 30 s, prefix valid 40 s, preferred 20 s; the
+   * router's link goes down at 5 s so no RA refreshes them */
+  SimRaConfig ra;
+  sim_ra_config_init(&ra);
+  ra.min_interval = SIM_S(3);
+  ra.max_interval = SIM_S(4);
+  ra.router_lifetime_s = 30;
+  ra.valid_lifetime_s = 40;
+  ra.preferred_lifetime_s = 20;
+  Lan l;
+  lan_init_ra(&l, 1, NULL, true, &ra);
+  sim_link_schedule_state(sim_iface_link(sim_node_iface(l.r, 0)), SIM_S(5), FALSE);
+  SimIp6 *ih = sim_ip6_of(l.h[0]);
+  gboolean local;
+  sim_run_until(l.ctx, SIM_S(19));
+  SimIp6Addr a = eui64_address(&l, "2001:db8:10::");
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_PREFERRED);
+  cr_assert_not_null(sim_ip6_route_lookup(ih, &l.server, 0, &local), "default route");
+  sim_run_until(l.ctx, SIM_S(26));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_DEPRECATED);
+  cr_assert(sim_ip6_addr_equal(sim_ip6_primary_address(ih), &a),
+            "a deprecated address is still used when there is no other");
+  cr_assert_not_null(sim_ip6_route_lookup(ih, &l.server, 0, &local), "default route");
+  sim_run_until(l.ctx, SIM_S(36));
+  cr_assert_null(sim_ip6_route_lookup(ih, &l.server, 0, &local),
+                 "the default router's lifetime ended");
+  SimIp6Addr peer = fx_addr("2001:db8:10::77");
+  cr_assert_not_null(sim_ip6_route_lookup(ih, &peer, 0, &local), "the prefix is still on-link");
+  sim_run_until(l.ctx, SIM_S(46));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_NONE, "invalid: removed");
+  cr_assert_null(sim_ip6_primary_address(ih));
+  cr_assert_null(sim_ip6_route_lookup(ih, &peer, 0, &local), "the prefix left the list");
+  lan_free(&l);
+}
+
+/* Counts Neighbor Advertisements from @target in the frames of @path, with
+ * and without the Override flag. */
+static void
+count_na(const char *path, const SimIp6Addr *target, int *with_o, int *without_o)
+{
+  FxPcap p = fx_pcap_read(path);
+  *with_o = *without_o = 0;
+  for (guint i = 0; i < p.frames->len; i++) {
+    size_t len;
+    const uint8_t *f = fx_frame(&p, i, &len);
+    if (len < 14 + 40 + 24 || f[12] != 0x86 || f[13] != 0xdd || f[14 + 6] != 58)
+      continue;
+    const uint8_t *icmp = f + 14 + 40;
+    if (icmp[0] != 136 || memcmp(icmp + 8, target->b, 16) != 0)
+      continue;
+    if (icmp[4] & 0x20)
+      (*with_o)++;
+    else
+      (*without_o)++;
+  }
+  fx_pcap_clear(&p);
+}
+
+Test(nd, optimistic_addresses_are_used_during_dad_rfc4429)
+{
+  SimSlaacConfig sc;
+  sim_slaac_config_init(&sc);
+  sc.optimistic = TRUE;
+  Lan l;
+  lan_init(&l, 1, &sc, true);
+  char *dir = g_dir_make_tmp("ipesim-nd-XXXXXX", NULL);
+  char *path = g_build_filename(dir, "h0.pcap", NULL);
+  SimPcapWriter *w = sim_pcap_writer_open(path, SIM_PCAP_LINK_ETHERNET, 65535, NULL);
+  sim_iface_set_pcap(sim_node_iface(l.h[0], 0), w);
+  SimIp6 *ih = sim_ip6_of(l.h[0]);
+  while (sim_slaac_first_global(ih) == SIM_TIME_INVALID && sim_now(l.ctx) < SIM_S(5))
+    sim_run_until(l.ctx, sim_now(l.ctx) + SIM_MS(1));
+  SimTime t = sim_slaac_first_global(ih);
+  cr_assert_neq(t, SIM_TIME_INVALID);
+  SimIp6Addr a = eui64_address(&l, "2001:db8:10::");
+  /* §3.1: usable at once, while DAD runs */
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_OPTIMISTIC);
+  cr_assert(sim_ip6_addr_equal(sim_ip6_primary_address(ih), &a));
+  SimPingConfig pc = { t + SIM_MS(1), SIM_MS(10), 3, 56 };
+  SimPing *pg = sim_ping_new(l.net, "p", l.h[0], l.s, &l.server, &pc, NULL);
+  cr_assert_not_null(pg);
+  sim_run_until(l.ctx, t + SIM_MS(500));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_OPTIMISTIC, "DAD still running");
+  cr_assert_eq(sim_ping_stats(pg)->received, 3, "echo replies to an optimistic address: %" PRIu64,
+               sim_ping_stats(pg)->received);
+  sim_run_until(l.ctx, t + SIM_MS(1500));
+  cr_assert_eq(sim_ip6_address_state(ih, &a), SIM_IP6_ADDR_PREFERRED, "DAD done");
+  cr_assert_eq(sim_slaac_first_global(ih), t, "usable from the start");
+  sim_iface_set_pcap(sim_node_iface(l.h[0], 0), NULL);
+  cr_assert(sim_pcap_writer_close(w, NULL));
+  /* §3.3: the router resolved the optimistic address; the answer did not
+   * carry the Override flag */
+  int with_o, without_o;
+  count_na(path, &a, &with_o, &without_o);
+  cr_assert_eq(without_o, 1, "NAs without O: %d", without_o);
+  cr_assert_eq(with_o, 0, "NAs with O: %d", with_o);
+  fx_tshark_clean(path);
+  g_unlink(path);
+  g_rmdir(dir);
+  g_free(path);
+  g_free(dir);
+  lan_free(&l);
+}
+
+Test(nd, optimistic_duplicate_is_detected_rfc4429_3_3)
+{
+  /* h1 has h0's MAC: its optimistic addresses clash with h0's; h0
+   * answers h1's DAD probes and h1 gives the addresses up */
+  SimSlaacConfig sc;
+  sim_slaac_config_init(&sc);
+  sc.optimistic = TRUE;
+  Lan l;
+  lan_init(&l, 2, NULL, false);
+  sim_iface_set_mac(sim_node_iface(l.h[1], 0), sim_iface_mac(sim_node_iface(l.h[0], 0)));
+  cr_assert(sim_slaac_enable(sim_ip6_of(l.h[0]), sim_node_iface(l.h[0], 0), &sc, NULL));
+  sim_run_until(l.ctx, SIM_S(10));
+  cr_assert(sim_slaac_enable(sim_ip6_of(l.h[1]), sim_node_iface(l.h[1], 0), &sc, NULL));
+  sim_run_until(l.ctx, SIM_S(20));
+  SimIp6Addr a = eui64_address(&l, "2001:db8:10::");
+  cr_assert_eq(sim_ip6_address_state(sim_ip6_of(l.h[0]), &a), SIM_IP6_ADDR_PREFERRED);
+  cr_assert_eq(sim_ip6_address_state(sim_ip6_of(l.h[1]), &a), SIM_IP6_ADDR_DUPLICATE);
+  cr_assert_geq(sim_nd_stats(sim_nd_of(sim_ip6_of(l.h[1])))->dad_failures, 2,
+                "link-local and global");
+  cr_assert_null(sim_ip6_primary_address(sim_ip6_of(l.h[1])));
   lan_free(&l);
 }
