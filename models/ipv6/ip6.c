@@ -15,9 +15,10 @@
  * RFC 4443 §3.3), a packet larger than the egress MTU gives Packet Too Big
  * (routers never fragment, RFC 8200 §5), a connected route whose peer does
  * not own the address gives Address Unreachable (RFC 4443 §3.1 code 3).
- * Extension headers come with the IPv6-node module; until then any Next
- * Header other than UDP, ICMPv6 and No Next Header is answered with
- * Parameter Problem code 1 pointing at the Next Header field (offset 6).
+ * Extension headers are walked by exthdr.c (Hop-by-Hop before the
+ * forwarding decision, the rest at the destination); an upper-layer Next
+ * Header nobody registered is answered with Parameter Problem code 1
+ * pointing at the Next Header field that named it.
  */
 #define G_LOG_DOMAIN "ipesim-ipv6"
 #include "config.h"

@@ -91,6 +91,12 @@ static const SimParamSpec node_params[] = {
     SIM_PARAM_RANGE(0, 10) },
   { "boot_spread", SIM_PARAM_TIME, "0s",
     "host: its interfaces come up at a uniformly random time in [0, boot_spread]", NULL, 0, 0 },
+  { "max_ext_headers", SIM_PARAM_UINT, "8",
+    "extension headers the node walks in one packet (more: ext_header_limit)", NULL,
+    SIM_PARAM_RANGE(1, 255) },
+  { "reassembly_limit", SIM_PARAM_SIZE, "4MiB",
+    "bytes the node holds in fragment reassembly (more: reassembly_memory)", NULL,
+    SIM_PARAM_AT_LEAST(1) },
 };
 
 #define LINK_PARAMS                                                                              \
@@ -184,6 +190,7 @@ static const SimParamSpec topo_lan_params[] = {
   { "advertise", SIM_PARAM_BOOL, "true", "the router sends Router Advertisements", NULL, 0, 0 },
   { "iid", SIM_PARAM_ENUM, "eui64", "hosts' interface identifiers: eui64 or stable", iid_kinds,
     0, 0 },
+  { "optimistic", SIM_PARAM_BOOL, "false", "hosts use optimistic DAD (RFC 4429)", NULL, 0, 0 },
   { "ra_min_interval", SIM_PARAM_TIME, "200s", "MinRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
   { "ra_max_interval", SIM_PARAM_TIME, "600s", "MaxRtrAdvInterval", NULL, SIM_PARAM_AT_LEAST(1) },
   { "boot_spread", SIM_PARAM_TIME, "0s",
@@ -880,6 +887,8 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     g_autofree char *iid = g_strdup_printf("iid=%s", iid_kinds[sim_params_get_enum(p, "iid")]);
     g_autofree char *boot = g_strdup_printf("boot_spread=%" G_GINT64_FORMAT "ps",
                                             sim_params_get_time(p, "boot_spread"));
+    const char *optimistic =
+      sim_params_get_bool(p, "optimistic") ? "optimistic=true" : "optimistic=false";
     for (int i = 0; ok && i < nn; i++) {
       const char *role = sim_topo_node_role(t, i);
       bool host = g_strcmp0(role, "host") == 0, router = g_strcmp0(role, "router") == 0;
@@ -888,7 +897,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
         continue;
       const char *assign[] = { host ? "type=host" : "type=router",
                                host ? "autoconf=true" : "advertise=true", rmin, rmax, iid,
-                               host ? boot : NULL, NULL };
+                               host ? boot : NULL, host ? optimistic : NULL, NULL };
       NodeSection ns = { map[i], sim_params_parse_strv(ninfo, assign, error) };
       if (!ns.params) {
         ok = FALSE;
@@ -1155,13 +1164,17 @@ build_route(SimNetRun *run, SimScenarioSection *sec, GError **error)
   return TRUE;
 }
 
-/* Router advertisements and autoconfiguration of a [node] section, on
- * every switched interface of the node. */
+/* The IPv6 limits of a [node] section, then Router Advertisements and
+ * autoconfiguration on every switched interface of the node. */
 static gboolean
 apply_nd(SimNetRun *run, NodeSection *ns, GError **error)
 {
   SimIp6 *ip = sim_ip6_of(ns->node);
   const SimParams *p = ns->params;
+  if (ip) {
+    sim_ip6_set_max_ext_headers(ip, (unsigned)sim_params_get_uint(p, "max_ext_headers"));
+    sim_ip6_set_reassembly_limit(ip, (size_t)sim_params_get_size(p, "reassembly_limit"));
+  }
   bool advertise = sim_params_get_bool(p, "advertise"), autoconf = sim_params_get_bool(p, "autoconf");
   if (!advertise && !autoconf)
     return TRUE;

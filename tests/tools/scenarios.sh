@@ -203,6 +203,38 @@ run grid-rate "$scen/grid-v6.ini" --set grid.k=2 --set grid.rate=1000
 conserve "$out" "grid-v6 k=2 rate=1000"
 ok "grid-v6: --set grid.rate=1000 gives 1000 packets per flow"
 
+# ---- enterprise-lan: hosts autoconfiguring from Router Advertisements ------------------
+
+run lan "$scen/enterprise-lan.ini" --set lan.hosts=60
+for f in "autoconf.csv node,up_s,first_global_s,time_to_address_s,dad_failures,dns_servers" \
+         "nd.csv node,ns_sent,na_sent,rs_sent,ra_sent,redirects_sent,nd_bytes_sent,invalid,resolution_failures"; do
+  file=${f%% *}
+  header=${f#* }
+  [ "$(head -n 1 "$out/$file")" = "$header" ] || fail "enterprise-lan: $file header is $(head -n 1 "$out/$file")"
+  grep -qxF "$header" "$results_doc" || fail "docs/results.md does not show the $file header $header"
+done
+[ "$(tail -n +2 "$out/autoconf.csv" | wc -l)" -eq 60 ] || fail "enterprise-lan: autoconf.csv needs 60 host rows"
+# every host got a global address, after DAD's RetransTimer (1 s) and
+# within the three Router Solicitations (9 s)
+awk -F, 'NR > 1 && !($4 >= 1 && $4 < 9 && $5 == 0) { print; bad = 1 } END { exit bad }' \
+  "$out/autoconf.csv" >&2 || fail "enterprise-lan: hosts without a timely global address"
+[ "$(col "$out/nd.csv" ra_sent gw)" -gt 0 ] || fail "enterprise-lan: the router sent no RA"
+[ "$(col "$out/nd.csv" invalid gw)" -eq 0 ] || fail "enterprise-lan: the router dropped ND messages"
+[ "$(col "$out/pings.csv" received h0-gw)" -eq 20 ] || fail "enterprise-lan: ping h0-gw lost replies"
+conserve "$out" enterprise-lan
+lan_mean=$(awk -F, 'NR > 1 { s += $4; n++ } END { printf "%.6f", s / n }' "$out/autoconf.csv")
+# optimistic DAD (RFC 4429): the same run, each address usable 1 s sooner
+run lan-optimistic "$scen/enterprise-lan.ini" --set lan.hosts=60 --set topology.optimistic=true
+opt_mean=$(awk -F, 'NR > 1 { s += $4; n++ } END { printf "%.6f", s / n }' "$out/autoconf.csv")
+near "$opt_mean" "$(awk -v m="$lan_mean" 'BEGIN { printf "%.6f", m - 1 }')" 0.00001 ||
+  fail "enterprise-lan: mean time to address $lan_mean s, optimistic $opt_mean s (expected 1 s less)"
+conserve "$out" "enterprise-lan optimistic"
+ok "enterprise-lan: 60 hosts autoconfigure in $lan_mean s on average, $opt_mean s with optimistic DAD"
+run lan-pcap "$scen/enterprise-lan.ini" --set lan.hosts=5 --set topology.optimistic=true --pcap all
+[ -f "$out/pcap/h0-eth0.pcap" ] && [ -f "$out/pcap/gw-eth0.pcap" ] || fail "enterprise-lan --pcap all: no h0-eth0.pcap or gw-eth0.pcap"
+sh "$pcap_check" "$out/pcap"/*.pcap || fail "pcap-check.sh flags the enterprise-lan captures above"
+ok "enterprise-lan: the Ethernet captures of every node and switch port decode cleanly"
+
 # The scenario's own header suggests --set simulation.duration=...; the
 # override leaves [grid] time unread, which must not be an error.
 if "$ipesim" run "$scen/grid-v6.ini" --set grid.k=2 --set simulation.duration=10ms \
@@ -502,6 +534,10 @@ a = a
 b = b
 rate = -1Gbps'
 bad link-rate-negative "$dir/bad/link-rate-negative.ini:17:" "rate: '-1Gbps': expected"
+
+mk ext-headers-zero '[node c]
+max_ext_headers = 0'
+bad ext-headers-zero "$dir/bad/ext-headers-zero.ini:15:" "max_ext_headers: '0'.*(minimum|at least)"
 
 mk flow-rate-negative '[flow f]
 src = a
