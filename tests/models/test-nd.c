@@ -678,3 +678,44 @@ Test(nd, optimistic_duplicate_is_detected_rfc4429_3_3)
   cr_assert_null(sim_ip6_primary_address(sim_ip6_of(l.h[1])));
   lan_free(&l);
 }
+
+Test(nd, mtu_option_sets_the_link_mtu_rfc4861_6_3_4)
+{
+  /* an advertised MTU within [1280, the link's MTU] is taken; one above
+   * what the link carries is ignored */
+  SimRaConfig ra;
+  sim_ra_config_init(&ra);
+  ra.min_interval = SIM_S(3);
+  ra.max_interval = SIM_S(4);
+  ra.mtu = 1400;
+  Lan l;
+  lan_init_ra(&l, 1, NULL, true, &ra);
+  SimIface *hif = sim_node_iface(l.h[0], 0);
+  cr_assert_eq(sim_iface_mtu(hif), 1500);
+  sim_run_until(l.ctx, SIM_S(5));
+  cr_assert_eq(sim_iface_mtu(hif), 1400, "MTU %u", sim_iface_mtu(hif));
+  /* a datagram larger than 1400 bytes to the server leaves h0 in fragments */
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  tc.start = SIM_S(5);
+  tc.max_packets = 1;
+  tc.pps = 10;
+  tc.size = 1450;
+  SimFlow *f = sim_flow_new(l.net, "big", l.h[0], l.s, &l.server, &tc, NULL);
+  cr_assert_not_null(f);
+  sim_run_until(l.ctx, SIM_S(6));
+  cr_assert_eq(sim_flow_stats(f)->rx_packets, 1);
+  cr_assert_eq(sim_ip6_stats(sim_ip6_of(l.h[0]))->fragmented, 1, "1498 bytes in a 1400-byte MTU");
+  cr_assert_eq(sim_ip6_stats(sim_ip6_of(l.s))->reassembled, 1);
+  SimIface *rif = sim_node_iface(l.r, 0);
+  SimIp6Addr ll = fx_addr("fe80::99"), all_nodes = fx_addr("ff02::1");
+  uint8_t m[24] = { 134, 0 };
+  m[4] = 64;
+  m[16] = 5; /* MTU option: 9000 on a 1500-byte link */
+  m[17] = 1;
+  put32be(m + 20, 9000);
+  send_nd_raw_on(&l, rif, 255, m, 24, &ll, &all_nodes);
+  sim_run_until(l.ctx, SIM_S(7));
+  cr_assert_eq(sim_iface_mtu(hif), 1400);
+  lan_free(&l);
+}
