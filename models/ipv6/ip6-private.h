@@ -11,14 +11,23 @@
  * of packets to it does not ask again). */
 #define NH_LOCAL (SIM_FIB_NONE - 1)
 #define NH_UNREACHABLE (SIM_FIB_NONE - 2)
+/* A local SID (RFC 8986): NH_SID_BASE + the id its module gave it. */
+#define NH_SID_BASE 0xF0000000u
+#define NH_IS_SID(v) ((v) >= NH_SID_BASE && (v) < NH_UNREACHABLE)
 
-enum { NH_ROUTE, NH_CONNECTED };
+/* NH_STEER: a route that hands packets to a steering module (an SR policy,
+ * RFC 9256), with the module's id in `first` */
+enum { NH_ROUTE, NH_CONNECTED, NH_STEER };
 
 typedef struct {
-  uint32_t kind; /* NH_ROUTE or NH_CONNECTED */
+  uint32_t kind; /* NH_ROUTE, NH_CONNECTED or NH_STEER */
   uint32_t n;    /* egress interfaces (ECMP when > 1) */
-  uint32_t first; /* index of the first in SimIp6.outs */
+  uint32_t first; /* index of the first in SimIp6.outs (NH_STEER: the id) */
 } Ip6NextHop;
+
+/* Lookups one packet may take at one node (resubmissions after SRv6
+ * processing or encapsulation) before it is dropped as a loop. */
+#define IP6_MAX_RESUBMIT 32
 
 /* Address states (RFC 4862 §5.5.4, RFC 4429 §2.1): preferred, deprecated
  * and optimistic addresses receive packets and serve as sources; the
@@ -84,6 +93,14 @@ struct _SimIp6 {
   SimIp6SrhFunc srh_fn;
   void *srh_data;
   unsigned max_ext_headers;
+  /* routing tables besides the main one (VRFs): NULL until one is added */
+  GPtrArray *tables;      /* SimFib *, index k >= 1 is table_ids[k - 1] */
+  GArray *table_ids;      /* uint32_t */
+  GArray *iface_table;    /* uint32_t table index per interface index */
+  SimIp6RouteFunc sid_fn; /* local SIDs */
+  SimIp6RouteFunc steer_fn;
+  void *route_data;
+  unsigned depth;         /* nested lookups of the packet being processed */
   SimIp6Stats stats;
 };
 

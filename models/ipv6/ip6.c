@@ -154,6 +154,13 @@ ip6_free(void *data)
   g_array_unref(ip->addrs);
   if (ip->protos)
     g_array_unref(ip->protos);
+  if (ip->tables) {
+    for (guint k = 1; k < ip->tables->len; k++)
+      sim_fib_free(ip->tables->pdata[k]);
+    g_ptr_array_unref(ip->tables);
+    g_array_unref(ip->table_ids);
+    g_array_unref(ip->iface_table);
+  }
   g_free(ip);
 }
 
@@ -260,6 +267,207 @@ sim_ip6_set_resolver(SimNet *net, SimIp6ResolveFunc fn, void *data)
   sh->resolve_data = data;
 }
 
+/* ---- routing tables ------------------------------------------------------------ */
+
+static bool usable(const Ip6AddrEntry *e);
+
+/* Index of @table (0: main), or -1. */
+static int
+table_index(const SimIp6 *ip, uint32_t table)
+{
+  if (table == SIM_IP6_TABLE_MAIN)
+    return 0;
+  if (!ip->table_ids)
+    return -1;
+  for (guint i = 0; i < ip->table_ids->len; i++)
+    if (g_array_index(ip->table_ids, uint32_t, i) == table)
+      return (int)i + 1;
+  return -1;
+}
+
+static inline SimFib *
+fib_at(const SimIp6 *ip, unsigned k)
+{
+  return k == 0 ? ip->fib : ip->tables->pdata[k];
+}
+
+/* The table index an interface's packets are looked up in. */
+static inline unsigned
+iface_tindex(const SimIp6 *ip, const SimIface *iface)
+{
+  if (SIM_LIKELY(!ip->iface_table) || !iface)
+    return 0;
+  uint32_t i = sim_iface_index(iface);
+  return i < ip->iface_table->len ? g_array_index(ip->iface_table, uint32_t, i) : 0;
+}
+
+static gboolean
+table_error(SimIp6 *ip, uint32_t table, GError **error)
+{
+  g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: no routing table %u",
+              sim_node_name(ip->node), table);
+  return FALSE;
+}
+
+gboolean
+sim_ip6_table_add(SimIp6 *ip, uint32_t table, GError **error)
+{
+  if (table_index(ip, table) >= 0) {
+    if (table == SIM_IP6_TABLE_MAIN)
+      return TRUE;
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: routing table %u exists",
+                sim_node_name(ip->node), table);
+    return FALSE;
+  }
+  if (!ip->tables) {
+    ip->tables = g_ptr_array_new();
+    g_ptr_array_add(ip->tables, NULL); /* index 0: the main table */
+    ip->table_ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    ip->iface_table = g_array_new(FALSE, TRUE, sizeof(uint32_t));
+  }
+  g_ptr_array_add(ip->tables, sim_fib_new());
+  g_array_append_val(ip->table_ids, table);
+  return TRUE;
+}
+
+gboolean
+sim_ip6_table_exists(const SimIp6 *ip, uint32_t table)
+{
+  return table_index(ip, table) >= 0;
+}
+
+SimFib *
+sim_ip6_table_fib(const SimIp6 *ip, uint32_t table)
+{
+  int k = table_index(ip, table);
+  return k < 0 ? NULL : fib_at(ip, (unsigned)k);
+}
+
+uint32_t
+sim_ip6_iface_table(const SimIp6 *ip, const SimIface *iface)
+{
+  unsigned k = iface_tindex(ip, iface);
+  return k == 0 ? SIM_IP6_TABLE_MAIN : g_array_index(ip->table_ids, uint32_t, k - 1);
+}
+
+gboolean
+sim_ip6_iface_set_table(SimIp6 *ip, SimIface *iface, uint32_t table, GError **error)
+{
+  int k = table_index(ip, table);
+  if (k < 0)
+    return table_error(ip, table, error);
+  if (sim_iface_node(iface) != ip->node) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: interface of another node",
+                sim_node_name(ip->node));
+    return FALSE;
+  }
+  if (k == 0 && !ip->iface_table)
+    return TRUE;
+  unsigned old = iface_tindex(ip, iface);
+  if (old == (unsigned)k)
+    return TRUE;
+  uint32_t idx = sim_iface_index(iface);
+  if (ip->iface_table->len <= idx)
+    g_array_set_size(ip->iface_table, idx + 1);
+  /* the interface's local entries and connected prefixes move over */
+  SimFib *from = fib_at(ip, old), *to = fib_at(ip, (unsigned)k);
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+    if (e->iface != (int32_t)idx)
+      continue;
+    if (usable(e)) {
+      if (old)
+        sim_fib_remove(from, &e->addr, 128);
+      if (k)
+        sim_fib_insert(to, &e->addr, 128, NH_LOCAL);
+    }
+    if (e->prefix_len < 128) {
+      SimIp6Addr pfx = e->addr;
+      sim_ip6_addr_mask(&pfx, e->prefix_len);
+      uint32_t v = sim_fib_get(from, &pfx, e->prefix_len);
+      if (v < ip->nh->len && g_array_index(ip->nh, Ip6NextHop, v).kind == NH_CONNECTED) {
+        sim_fib_remove(from, &pfx, e->prefix_len);
+        sim_fib_insert(to, &pfx, e->prefix_len, v);
+      }
+    }
+  }
+  g_array_index(ip->iface_table, uint32_t, idx) = (uint32_t)k;
+  sim_net_routes_changed(ip->net);
+  return TRUE;
+}
+
+gboolean
+sim_ip6_table_add_local(SimIp6 *ip, uint32_t table, const SimIp6Addr *addr, GError **error)
+{
+  int k = table_index(ip, table);
+  if (k < 0)
+    return table_error(ip, table, error);
+  if (!sim_ip6_is_local(ip, addr)) {
+    char buf[SIM_IP6_ADDR_STRLEN];
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: %s is not its address",
+                sim_node_name(ip->node), sim_ip6_addr_format(addr, buf));
+    return FALSE;
+  }
+  sim_fib_insert(fib_at(ip, (unsigned)k), addr, 128, NH_LOCAL);
+  return TRUE;
+}
+
+void
+sim_ip6_set_route_handlers(SimIp6 *ip, SimIp6RouteFunc local_sid, SimIp6RouteFunc steer,
+                           void *data)
+{
+  ip->sid_fn = local_sid;
+  ip->steer_fn = steer;
+  ip->route_data = data;
+}
+
+static gboolean
+module_route_check(SimIp6 *ip, int k, uint32_t table, const SimIp6Prefix *prefix,
+                   GError **error)
+{
+  if (k < 0)
+    return table_error(ip, table, error);
+  if (sim_fib_get(fib_at(ip, (unsigned)k), &prefix->addr, prefix->len) == NH_LOCAL) {
+    char buf[SIM_IP6_PREFIX_STRLEN];
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
+                "node %s: route %s would hide a local address", sim_node_name(ip->node),
+                sim_ip6_prefix_format(prefix, buf));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+sim_ip6_table_add_sid(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefix, uint32_t id,
+                      GError **error)
+{
+  int k = table_index(ip, table);
+  if (!module_route_check(ip, k, table, prefix, error))
+    return FALSE;
+  if (id >= NH_UNREACHABLE - NH_SID_BASE) {
+    g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX, "node %s: too many local SIDs",
+                sim_node_name(ip->node));
+    return FALSE;
+  }
+  sim_fib_insert(fib_at(ip, (unsigned)k), &prefix->addr, prefix->len, NH_SID_BASE + id);
+  sim_net_routes_changed(ip->net);
+  return TRUE;
+}
+
+gboolean
+sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefix, uint32_t id,
+                           GError **error)
+{
+  int k = table_index(ip, table);
+  if (!module_route_check(ip, k, table, prefix, error))
+    return FALSE;
+  Ip6NextHop nh = { NH_STEER, 0, id };
+  g_array_append_val(ip->nh, nh);
+  sim_fib_insert(fib_at(ip, (unsigned)k), &prefix->addr, prefix->len, ip->nh->len - 1);
+  sim_net_routes_changed(ip->net);
+  return TRUE;
+}
+
 /* ---- addresses ---------------------------------------------------------------- */
 
 static uint32_t
@@ -309,11 +517,32 @@ sim_ip6_add_address(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr, unsigne
   if (iface && prefix_len < 128) {
     SimIp6Addr pfx = *addr;
     sim_ip6_addr_mask(&pfx, prefix_len);
-    if (sim_fib_get(ip->fib, &pfx, prefix_len) == SIM_FIB_NONE)
-      sim_fib_insert(ip->fib, &pfx, prefix_len, nh_add(ip, NH_CONNECTED, &iface, 1));
+    SimFib *fib = fib_at(ip, iface_tindex(ip, iface));
+    if (sim_fib_get(fib, &pfx, prefix_len) == SIM_FIB_NONE)
+      sim_fib_insert(fib, &pfx, prefix_len, nh_add(ip, NH_CONNECTED, &iface, 1));
   }
   sim_net_routes_changed(ip->net);
   return TRUE;
+}
+
+/* Local /128 entries: in the main table, and in the table of the
+ * address's interface when that is a VRF. */
+static void
+local_insert(SimIp6 *ip, int32_t iface, const SimIp6Addr *addr)
+{
+  sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+  unsigned k = iface >= 0 ? iface_tindex(ip, sim_node_iface(ip->node, (uint32_t)iface)) : 0;
+  if (k)
+    sim_fib_insert(fib_at(ip, k), addr, 128, NH_LOCAL);
+}
+
+static void
+local_remove(SimIp6 *ip, int32_t iface, const SimIp6Addr *addr)
+{
+  sim_fib_remove(ip->fib, addr, 128);
+  unsigned k = iface >= 0 ? iface_tindex(ip, sim_node_iface(ip->node, (uint32_t)iface)) : 0;
+  if (k)
+    sim_fib_remove(fib_at(ip, k), addr, 128);
 }
 
 static bool
@@ -360,7 +589,7 @@ sim__ip6_add_address_state(SimIp6 *ip, SimIface *iface, const SimIp6Addr *addr,
                      state };
   g_array_append_val(ip->addrs, e);
   if (usable(&e))
-    sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+    local_insert(ip, e.iface, addr);
   if (iface && sim_iface_is_multiaccess(iface))
     sim__nd_join_solicited(ip, iface, addr);
   sim_net_routes_changed(ip->net);
@@ -377,9 +606,9 @@ sim__ip6_address_set_state(SimIp6 *ip, const SimIp6Addr *addr, uint8_t state)
     bool was = usable(e);
     e->state = state;
     if (usable(e) && !was)
-      sim_fib_insert(ip->fib, addr, 128, NH_LOCAL);
+      local_insert(ip, e->iface, addr);
     else if (!usable(e) && was)
-      sim_fib_remove(ip->fib, addr, 128);
+      local_remove(ip, e->iface, addr);
     sim_net_routes_changed(ip->net);
     return;
   }
@@ -393,7 +622,7 @@ sim__ip6_address_remove(SimIp6 *ip, const SimIp6Addr *addr)
     if (!sim_ip6_addr_equal(&e->addr, addr))
       continue;
     if (usable(e))
-      sim_fib_remove(ip->fib, addr, 128);
+      local_remove(ip, e->iface, addr);
     g_array_remove_index(ip->addrs, i);
     sim_net_routes_changed(ip->net);
     return;
@@ -403,10 +632,20 @@ sim__ip6_address_remove(SimIp6 *ip, const SimIp6Addr *addr)
 gboolean
 sim_ip6_route_remove(SimIp6 *ip, const SimIp6Prefix *prefix)
 {
-  uint32_t v = sim_fib_get(ip->fib, &prefix->addr, prefix->len);
+  return sim_ip6_table_route_remove(ip, SIM_IP6_TABLE_MAIN, prefix);
+}
+
+gboolean
+sim_ip6_table_route_remove(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefix)
+{
+  int k = table_index(ip, table);
+  if (k < 0)
+    return FALSE;
+  SimFib *fib = fib_at(ip, (unsigned)k);
+  uint32_t v = sim_fib_get(fib, &prefix->addr, prefix->len);
   if (v == SIM_FIB_NONE || v == NH_LOCAL)
     return FALSE;
-  sim_fib_remove(ip->fib, &prefix->addr, prefix->len);
+  sim_fib_remove(fib, &prefix->addr, prefix->len);
   sim_net_routes_changed(ip->net);
   return TRUE;
 }
@@ -449,8 +688,20 @@ gboolean
 sim_ip6_route_add_via(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *out,
                       const SimIp6Addr *gateways, unsigned n_out, GError **error)
 {
+  return sim_ip6_table_route_add_via(ip, SIM_IP6_TABLE_MAIN, prefix, out, gateways, n_out, error);
+}
+
+gboolean
+sim_ip6_table_route_add_via(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefix,
+                            SimIface *const *out, const SimIp6Addr *gateways, unsigned n_out,
+                            GError **error)
+{
   g_return_val_if_fail(ip != NULL && prefix != NULL && out != NULL, FALSE);
   char buf[SIM_IP6_PREFIX_STRLEN];
+  int k = table_index(ip, table);
+  if (k < 0)
+    return table_error(ip, table, error);
+  SimFib *fib = fib_at(ip, (unsigned)k);
   if (n_out == 0 || n_out > 64) {
     g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
                 "node %s: route %s needs 1 to 64 next hops", sim_node_name(ip->node),
@@ -465,15 +716,14 @@ sim_ip6_route_add_via(SimIp6 *ip, const SimIp6Prefix *prefix, SimIface *const *o
       return FALSE;
     }
   }
-  uint32_t old = sim_fib_get(ip->fib, &prefix->addr, prefix->len);
+  uint32_t old = sim_fib_get(fib, &prefix->addr, prefix->len);
   if (old == NH_LOCAL) {
     g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
                 "node %s: route %s would hide a local address", sim_node_name(ip->node),
                 sim_ip6_prefix_format(prefix, buf));
     return FALSE;
   }
-  sim_fib_insert(ip->fib, &prefix->addr, prefix->len,
-                 nh_add_gw(ip, NH_ROUTE, out, gateways, n_out));
+  sim_fib_insert(fib, &prefix->addr, prefix->len, nh_add_gw(ip, NH_ROUTE, out, gateways, n_out));
   sim_net_routes_changed(ip->net);
   return TRUE;
 }
@@ -534,10 +784,11 @@ sim_ip6_route_lookup(SimIp6 *ip, const SimIp6Addr *dst, uint32_t hash, gboolean 
 {
   uint32_t v = route_value(ip, dst);
   if (local)
-    *local = v == NH_LOCAL;
-  if (v == SIM_FIB_NONE || v == NH_LOCAL)
+    *local = v == NH_LOCAL || NH_IS_SID(v);
+  if (v == SIM_FIB_NONE || v == NH_LOCAL || NH_IS_SID(v))
     return NULL;
-  return nh_pick(ip, &g_array_index(ip->nh, Ip6NextHop, v), hash);
+  const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
+  return nh->kind == NH_STEER ? NULL : nh_pick(ip, nh, hash);
 }
 
 const SimIp6Addr *
@@ -599,14 +850,17 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
   uint32_t v = route_value(ip, dst);
   SimIface *out = NULL;
   const SimIp6Addr *gw = NULL;
+  const Ip6NextHop *steer = NULL;
   if (v == SIM_FIB_NONE && sim_ip6_addr_is_multicast(dst) && opts && opts->iface) {
     out = opts->iface; /* link-scope multicast out of a given interface */
   } else if (v == SIM_FIB_NONE) {
     sim_node_drop(node, NULL, p, SIM_DROP_NO_ROUTE);
     return;
-  } else if (v != NH_LOCAL) {
+  } else if (v != NH_LOCAL && !NH_IS_SID(v)) {
     const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-    if (nh->n > 1) {
+    if (nh->kind == NH_STEER) {
+      steer = nh; /* handed to its module once the header is on */
+    } else if (nh->n > 1) {
       /* the hash needs the header and ports: write them first */
       static const SimIp6Addr unspecified;
       h.src = src ? *src : unspecified;
@@ -633,6 +887,17 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
   uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
   sim_ip6_header_write(b, &h);
   ip->stats.sent++;
+  if (SIM_UNLIKELY(steer)) {
+    h.header_length = SIM_IP6_HEADER_LEN;
+    h.upper_protocol = h.next_header;
+    h.next_header_field = 6;
+    if (!ip->steer_fn) {
+      sim_node_drop(node, NULL, p, SIM_DROP_POLICY);
+      return;
+    }
+    ip->steer_fn(ip, NULL, p, &h, steer->first, ip->route_data);
+    return;
+  }
   if (!out) {
     /* to ourselves: through a zero-delay event, never re-entrantly */
     sim_schedule(sim_net_context(ip->net), 0, sim_node_entity(node), loopback_deliver, ip,
@@ -676,7 +941,8 @@ sim__ip6_link_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *
 /* ---- input ---------------------------------------------------------------------- */
 
 static void deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
-static void forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h);
+static void forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k,
+                    uint32_t v, unsigned flags);
 
 static void
 loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
@@ -689,7 +955,25 @@ loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
   ip->stats.rx++;
   if (h.next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, NULL, p, &h))
     return;
+  uint32_t v = sim_fib_lookup(ip->fib, &h.dst, NULL);
+  if (NH_IS_SID(v) && ip->sid_fn) {
+    ip->sid_fn(ip, NULL, p, &h, v - NH_SID_BASE, ip->route_data);
+    return;
+  }
   deliver(ip, NULL, p, &h);
+}
+
+void
+sim_ip6_deliver(SimIp6 *ip, SimIface *iface, SimPacket *p)
+{
+  SimIp6Header h;
+  if (!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h)) {
+    sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
+    return;
+  }
+  if (h.next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, iface, p, &h))
+    return;
+  deliver(ip, iface, p, &h);
 }
 
 /* Link-scope multicast that reached this node: all-nodes, or a group its
@@ -726,10 +1010,16 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
   /* RFC 8200 §4.3: Hop-by-Hop options before the forwarding decision */
   if (SIM_UNLIKELY(h.next_header == SIM_IPPROTO_HOPOPTS) && !sim__ip6_hop_by_hop(ip, iface, p, &h))
     return;
-  uint32_t v = sim_fib_lookup(ip->fib, &h.dst, NULL);
+  unsigned k = iface_tindex(ip, iface);
+  uint32_t v = sim_fib_lookup(fib_at(ip, k), &h.dst, NULL);
   if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
     /* one of our addresses, or all-nodes ff02::1 */
     deliver(ip, iface, p, &h);
+    return;
+  }
+  if (SIM_UNLIKELY(NH_IS_SID(v)) && ip->sid_fn) {
+    /* a local SID: its behaviour decides (RFC 8986 §4) */
+    ip->sid_fn(ip, iface, p, &h, v - NH_SID_BASE, ip->route_data);
     return;
   }
   if (SIM_UNLIKELY(!sim_node_is_forwarding(node))) {
@@ -740,27 +1030,96 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
     sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE); /* no multicast routing */
     return;
   }
-  forward(ip, iface, p, &h);
+  forward(ip, iface, p, &h, k, v, SIM_IP6_FWD_HOP_LIMIT);
 }
 
-static void
-forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
+void
+sim_ip6_forward(SimIp6 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsigned flags)
 {
-  SimNode *node = ip->node;
-  if (SIM_UNLIKELY(h->hop_limit <= 1)) {
-    /* RFC 8200 §3 / RFC 4443 §3.3: Time Exceeded, code 0 */
-    sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
-    sim_node_drop(node, iface, p, SIM_DROP_HOP_LIMIT);
+  SimIp6Header h;
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+    sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
-  uint32_t v = route_value(ip, &h->dst);
-  if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
+  int k = table_index(ip, table);
+  if (SIM_UNLIKELY(k < 0)) {
+    sim_node_drop(ip->node, iface, p, SIM_DROP_NO_ROUTE);
+    return;
+  }
+  if (SIM_UNLIKELY(ip->depth >= IP6_MAX_RESUBMIT)) {
+    sim_node_drop(ip->node, iface, p, SIM_DROP_LOOP);
+    return;
+  }
+  ip->depth++;
+  uint32_t v = k == 0 ? SIM_FIB_NONE : sim_fib_lookup(fib_at(ip, (unsigned)k), &h.dst, NULL);
+  if (k != 0 && v == SIM_FIB_NONE)
+    v = NH_UNREACHABLE; /* VRFs have no resolver */
+  forward(ip, iface, p, &h, (unsigned)k, v, flags);
+  ip->depth--;
+}
+
+void
+sim_ip6_transmit(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIface *out,
+                 const SimIp6Addr *nexthop)
+{
+  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_PACKET_TOO_BIG, 0, sim_iface_mtu(out));
+    sim_node_drop(ip->node, iface, p, SIM_DROP_TOO_BIG);
+    return;
+  }
+  ip->stats.forwarded++;
+  sim__ip6_link_output(ip, out, p, nexthop);
+}
+
+/* Forwards @p by the entry @v of table @k (SIM_FIB_NONE: look it up in
+ * the main table, with lazy resolution). */
+static void
+forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, uint32_t v,
+        unsigned flags)
+{
+  SimNode *node = ip->node;
+  if (v == SIM_FIB_NONE && k == 0)
+    v = route_value(ip, &h->dst);
+  if (SIM_UNLIKELY(v == SIM_FIB_NONE || v == NH_UNREACHABLE)) {
     /* RFC 4443 §3.1: no route to destination, code 0 */
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
     sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE);
     return;
   }
+  if (SIM_UNLIKELY(v == NH_LOCAL || NH_IS_SID(v))) {
+    /* resubmitted to one of our addresses or SIDs */
+    if (NH_IS_SID(v) && ip->sid_fn) {
+      if (h->next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, iface, p, h))
+        return;
+      ip->sid_fn(ip, iface, p, h, v - NH_SID_BASE, ip->route_data);
+    } else {
+      sim_ip6_deliver(ip, iface, p);
+    }
+    return;
+  }
   const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
+  if (SIM_UNLIKELY(nh->kind == NH_STEER)) {
+    if (!(flags & SIM_IP6_FWD_NO_STEER)) {
+      if (!ip->steer_fn) {
+        sim_node_drop(node, iface, p, SIM_DROP_POLICY);
+        return;
+      }
+      h->header_length = SIM_IP6_HEADER_LEN;
+      h->upper_protocol = h->next_header;
+      h->next_header_field = 6;
+      ip->steer_fn(ip, iface, p, h, nh->first, ip->route_data);
+      return;
+    }
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
+    sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE);
+    return;
+  }
+  if (SIM_UNLIKELY(h->hop_limit <= 1) && (flags & SIM_IP6_FWD_HOP_LIMIT)) {
+    /* RFC 8200 §3 / RFC 4443 §3.3: Time Exceeded, code 0 */
+    sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
+    sim_node_drop(node, iface, p, SIM_DROP_HOP_LIMIT);
+    return;
+  }
   const SimIp6Addr *gw = NULL;
   SimIface *out = nh_pick_gw(ip, nh, nh->n > 1 ? flow_hash(p, h) : 0, &gw);
   if (nh->kind == NH_CONNECTED && !sim_iface_is_multiaccess(out)) {
@@ -781,8 +1140,10 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
   }
   if (SIM_UNLIKELY(out == iface) && sim_iface_is_multiaccess(out))
     sim__nd_redirect(ip, iface, p, h, gw); /* RFC 4861 §8.2, before the hop limit changes */
-  uint8_t *b = sim_packet_data_writable(p);
-  b[7] = (uint8_t)(h->hop_limit - 1);
+  if (flags & SIM_IP6_FWD_HOP_LIMIT) {
+    uint8_t *b = sim_packet_data_writable(p);
+    b[7] = (uint8_t)(h->hop_limit - 1);
+  }
   ip->stats.forwarded++;
   sim__ip6_link_output(ip, out, p, gw);
 }
@@ -791,10 +1152,13 @@ gboolean
 sim__ip6_next_hop(SimIp6 *ip, const SimIp6Addr *dst, SimIface **out, SimIp6Addr *gw)
 {
   uint32_t v = sim_fib_lookup(ip->fib, dst, NULL);
-  if (v == SIM_FIB_NONE || v == NH_LOCAL || v == NH_UNREACHABLE)
+  if (v == SIM_FIB_NONE || v == NH_LOCAL || v == NH_UNREACHABLE || NH_IS_SID(v))
+    return FALSE;
+  const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
+  if (nh->kind == NH_STEER)
     return FALSE;
   const SimIp6Addr *g = NULL;
-  *out = nh_pick_gw(ip, &g_array_index(ip->nh, Ip6NextHop, v), 0, &g);
+  *out = nh_pick_gw(ip, nh, 0, &g);
   *gw = g ? *g : *dst;
   return TRUE;
 }

@@ -167,6 +167,78 @@ typedef void (*SimIp6SrhFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, const S
                               void *data);
 SIM_API void sim_ip6_set_srh_handler(SimIp6 *ip, SimIp6SrhFunc fn, void *data);
 
+/* ---- routing tables (VRFs) ------------------------------------------------------ */
+
+/* Table 0 is the main table. Other tables (VRFs) are added by id; an
+ * interface bound to one looks up what it receives there, and its local
+ * addresses and connected prefix live there instead of in the main table
+ * (its addresses stay the node's own for ICMPv6 and applications). */
+#define SIM_IP6_TABLE_MAIN 0u
+
+SIM_API gboolean sim_ip6_table_add(SimIp6 *ip, uint32_t table, GError **error);
+SIM_API gboolean sim_ip6_table_exists(const SimIp6 *ip, uint32_t table);
+SIM_API gboolean sim_ip6_iface_set_table(SimIp6 *ip, SimIface *iface, uint32_t table,
+                                         GError **error);
+SIM_API uint32_t sim_ip6_iface_table(const SimIp6 *ip, const SimIface *iface);
+/* The FIB of @table, or NULL. */
+SIM_API SimFib *sim_ip6_table_fib(const SimIp6 *ip, uint32_t table);
+SIM_API gboolean sim_ip6_table_route_add_via(SimIp6 *ip, uint32_t table,
+                                             const SimIp6Prefix *prefix, SimIface *const *out,
+                                             const SimIp6Addr *gateways, unsigned n_out,
+                                             GError **error);
+SIM_API gboolean sim_ip6_table_route_remove(SimIp6 *ip, uint32_t table,
+                                            const SimIp6Prefix *prefix);
+/* Makes @addr (one of the node's addresses) reachable in @table too. */
+SIM_API gboolean sim_ip6_table_add_local(SimIp6 *ip, uint32_t table, const SimIp6Addr *addr,
+                                         GError **error);
+
+/* ---- routes to other modules (local SIDs, steering) ------------------------------ */
+
+/* A packet whose destination matched a route installed by a module.
+ * @iface: where it came in (NULL: sent by this node); @p starts at its
+ * IPv6 header; @h is parsed, with h->header_length past a Hop-by-Hop
+ * header if any; @id is the module's. The handler owns @p. */
+typedef void (*SimIp6RouteFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h,
+                                uint32_t id, void *data);
+/* @local_sid runs at input, before any forwarding step (RFC 8986 §4);
+ * @steer runs when a packet would be forwarded or sent on the route,
+ * before its hop limit is checked. */
+SIM_API void sim_ip6_set_route_handlers(SimIp6 *ip, SimIp6RouteFunc local_sid,
+                                        SimIp6RouteFunc steer, void *data);
+/* A local SID route (id < 2^28 - 3) and a steering route in @table. */
+SIM_API gboolean sim_ip6_table_add_sid(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefix,
+                                       uint32_t id, GError **error);
+SIM_API gboolean sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table,
+                                            const SimIp6Prefix *prefix, uint32_t id,
+                                            GError **error);
+
+/* Flags of sim_ip6_forward(). */
+typedef enum {
+  SIM_IP6_FWD_HOP_LIMIT = 1 << 0, /* check (Time Exceeded) and decrement the hop limit */
+  SIM_IP6_FWD_NO_STEER = 1 << 1   /* ignore steering routes */
+} SimIp6ForwardFlags;
+
+/**
+ * sim_ip6_forward:
+ * Looks the destination of @p (an IPv6 packet at its header, as received
+ * on @iface, NULL when this node built it) up in @table and acts on what
+ * it finds: local delivery, a local SID, a steering route, or
+ * transmission (Packet Too Big when the egress MTU is too small, Address
+ * Unreachable for an unowned on-link address), with the hop limit
+ * checked and decremented when @flags asks. RFC 8986 "submit the packet
+ * to the egress IPv6 FIB lookup". Owns @p.
+ */
+SIM_API void sim_ip6_forward(SimIp6 *ip, SimIface *iface, SimPacket *p, uint32_t table,
+                             unsigned flags);
+/* Sends the IPv6 packet @p out of @out to the neighbour @nexthop (NULL:
+ * its destination), with Packet Too Big when @out's MTU is too small
+ * (RFC 8986 "forward to the L3 adjacency"). */
+SIM_API void sim_ip6_transmit(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIface *out,
+                              const SimIp6Addr *nexthop);
+/* Delivers @p (at its IPv6 header) to this node's upper layers as if it
+ * had arrived on @iface. */
+SIM_API void sim_ip6_deliver(SimIp6 *ip, SimIface *iface, SimPacket *p);
+
 /* Extension headers a packet may carry before this node drops it as
  * ext_header_limit (default 8). */
 SIM_API void sim_ip6_set_max_ext_headers(SimIp6 *ip, unsigned n);

@@ -60,7 +60,8 @@ typedef struct _SimQdisc SimQdisc;
   X(L2_FILTERED, "l2_filtered")       /* an Ethernet frame not for this interface */          \
   X(BAD_ND, "bad_nd")                 /* Neighbor Discovery message failing validation */     \
   X(ND_QUEUE_FULL, "nd_queue_full")   /* too many packets waiting for address resolution */   \
-  X(POLICY, "policy")                 /* no handler or a configured filter refused it */
+  X(POLICY, "policy")                 /* no handler or a configured filter refused it */     \
+  X(LOOP, "loop")                     /* resubmitted too often within one node */
 
 typedef enum {
 #define SIM_DROP_ENUM(id, name) SIM_DROP_##id,
