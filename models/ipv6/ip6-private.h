@@ -101,6 +101,9 @@ struct _SimIp6 {
   SimIp6RouteFunc steer_fn;
   void *route_data;
   unsigned depth;         /* nested lookups of the packet being processed */
+  GArray *filtered;       /* uint8_t per interface: ingress filter on */
+  SimIp6FilterFunc filter_fn;
+  void *filter_data;
   SimIp6Stats stats;
 };
 

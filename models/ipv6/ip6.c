@@ -161,6 +161,8 @@ ip6_free(void *data)
     g_array_unref(ip->table_ids);
     g_array_unref(ip->iface_table);
   }
+  if (ip->filtered)
+    g_array_unref(ip->filtered);
   g_free(ip);
 }
 
@@ -984,6 +986,21 @@ is_all_nodes(const SimIp6Addr *a)
   return a->b[0] == 0xff && (a->b[1] & 0x0f) == 0x02;
 }
 
+void
+sim_ip6_set_ingress_filter(SimIp6 *ip, SimIface *iface, SimIp6FilterFunc fn, void *data)
+{
+  if (!ip->filtered)
+    ip->filtered = g_array_new(FALSE, TRUE, sizeof(uint8_t));
+  uint32_t i = sim_iface_index(iface);
+  if (ip->filtered->len <= i)
+    g_array_set_size(ip->filtered, i + 1);
+  g_array_index(ip->filtered, uint8_t, i) = fn != NULL;
+  if (fn) {
+    ip->filter_fn = fn;
+    ip->filter_data = data;
+  }
+}
+
 static void
 ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
 {
@@ -1009,6 +1026,10 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
   }
   /* RFC 8200 §4.3: Hop-by-Hop options before the forwarding decision */
   if (SIM_UNLIKELY(h.next_header == SIM_IPPROTO_HOPOPTS) && !sim__ip6_hop_by_hop(ip, iface, p, &h))
+    return;
+  if (SIM_UNLIKELY(ip->filtered) && sim_iface_index(iface) < ip->filtered->len &&
+      g_array_index(ip->filtered, uint8_t, sim_iface_index(iface)) &&
+      !ip->filter_fn(ip, iface, p, &h, ip->filter_data))
     return;
   unsigned k = iface_tindex(ip, iface);
   uint32_t v = sim_fib_lookup(fib_at(ip, k), &h.dst, NULL);
@@ -1126,13 +1147,21 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
     /* on-link destination: the peer must own it (the neighbour table of a
      * point-to-point link is its peer's addresses) */
     SimIp6 *peer = sim_ip6_of(sim_iface_node(sim_iface_peer(out)));
-    if (!peer || !sim_ip6_is_local(peer, &h->dst)) {
+    uint32_t pv = peer ? sim_fib_lookup(peer->fib, &h->dst, NULL) : SIM_FIB_NONE;
+    if (pv != NH_LOCAL && !NH_IS_SID(pv)) {
       sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 3, 0);
       sim_node_drop(node, iface, p, SIM_DROP_ADDRESS_UNREACHABLE);
       return;
     }
   }
   if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+    if (flags & SIM_IP6_FWD_FRAGMENT) {
+      /* this node is the source (an encapsulating headend): it fragments */
+      uint32_t mtu = sim_ip6_path_mtu(ip, &h->dst, sim_iface_mtu(out));
+      ip->stats.forwarded++;
+      sim__ip6_fragment_and_send(ip, out, p, mtu, gw);
+      return;
+    }
     /* RFC 8200 §5 / RFC 4443 §3.2: Packet Too Big with the next-hop MTU */
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_PACKET_TOO_BIG, 0, sim_iface_mtu(out));
     sim_node_drop(node, iface, p, SIM_DROP_TOO_BIG);

@@ -215,8 +215,19 @@ SIM_API gboolean sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table,
 /* Flags of sim_ip6_forward(). */
 typedef enum {
   SIM_IP6_FWD_HOP_LIMIT = 1 << 0, /* check (Time Exceeded) and decrement the hop limit */
-  SIM_IP6_FWD_NO_STEER = 1 << 1   /* ignore steering routes */
+  SIM_IP6_FWD_NO_STEER = 1 << 1,  /* ignore steering routes */
+  SIM_IP6_FWD_FRAGMENT = 1 << 2   /* this node is the source: fragment instead of Packet Too Big */
 } SimIp6ForwardFlags;
+
+/* An ingress filter on an interface: runs on every packet received there,
+ * after the fixed header (and a Hop-by-Hop header) is validated and
+ * before the routing decision; returns FALSE when it took (dropped) the
+ * packet. One function per node; @fn NULL turns the interface's filter
+ * off. */
+typedef gboolean (*SimIp6FilterFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p,
+                                     const SimIp6Header *h, void *data);
+SIM_API void sim_ip6_set_ingress_filter(SimIp6 *ip, SimIface *iface, SimIp6FilterFunc fn,
+                                        void *data);
 
 /**
  * sim_ip6_forward:

@@ -61,7 +61,13 @@ typedef struct _SimQdisc SimQdisc;
   X(BAD_ND, "bad_nd")                 /* Neighbor Discovery message failing validation */     \
   X(ND_QUEUE_FULL, "nd_queue_full")   /* too many packets waiting for address resolution */   \
   X(POLICY, "policy")                 /* no handler or a configured filter refused it */     \
-  X(LOOP, "loop")                     /* resubmitted too often within one node */
+  X(LOOP, "loop")                     /* resubmitted too often within one node */             \
+  X(SRH_INVALID, "srh_invalid")       /* malformed SRH (RFC 8754 §4.3.1.1) */                  \
+  X(SRV6_UPPER_LAYER, "srv6_upper_layer") /* SID reached with an upper layer it refuses (RFC 8986 §4.1.1) */ \
+  X(SRV6_SEGMENTS_LEFT, "srv6_segments_left") /* Segments Left not 0 at a decapsulating SID */ \
+  X(SRV6_INGRESS, "srv6_ingress")     /* SR domain ingress filter (RFC 8754 §5.1) */           \
+  X(SRV6_HMAC, "srv6_hmac")           /* HMAC TLV missing or not verified (RFC 8754 §2.1.2) */ \
+  X(SRV6_NO_IPV4, "srv6_no_ipv4")     /* an IPv4 packet where IPv4 is not configured */
 
 typedef enum {
 #define SIM_DROP_ENUM(id, name) SIM_DROP_##id,
@@ -307,6 +313,7 @@ typedef enum {
   SIM_NODE_SLOT_UDP,
   SIM_NODE_SLOT_L2, /* switch state */
   SIM_NODE_SLOT_ND, /* Neighbor Discovery */
+  SIM_NODE_SLOT_SRV6,
   SIM_NODE_SLOT_N
 } SimNodeSlot;
 SIM_API void *sim_node_slot(const SimNode *node, SimNodeSlot slot);
@@ -314,7 +321,13 @@ SIM_API void sim_node_set_slot(SimNode *node, SimNodeSlot slot, void *data, GDes
 
 /* Network-wide state slots for protocol modules (e.g. the IPv6 route
  * resolver), freed with the network. */
-typedef enum { SIM_NET_SLOT_IP6, SIM_NET_SLOT_FLOWS, SIM_NET_SLOT_ROUTING, SIM_NET_SLOT_N } SimNetSlot;
+typedef enum {
+  SIM_NET_SLOT_IP6,
+  SIM_NET_SLOT_FLOWS,
+  SIM_NET_SLOT_ROUTING,
+  SIM_NET_SLOT_SRV6,
+  SIM_NET_SLOT_N
+} SimNetSlot;
 SIM_API void *sim_net_slot(const SimNet *net, SimNetSlot slot);
 SIM_API void sim_net_set_slot(SimNet *net, SimNetSlot slot, void *data, GDestroyNotify destroy);
 
