@@ -563,7 +563,8 @@ ping_tick(SimContext *ctx, void *obj, SimEventArg arg)
   SimPing *pg = obj;
   SimIp6 *ip = sim_ip6_of(pg->src);
   pg->stats.sent++;
-  sim_icmp6_echo_request(ip, &pg->dst_addr, pg->id, (uint16_t)pg->seq++, pg->cfg.size);
+  SimIp6SendOpts o = { pg->cfg.hop_limit, 0, 0, NULL };
+  sim_icmp6_echo_request_opts(ip, &pg->dst_addr, pg->id, (uint16_t)pg->seq++, pg->cfg.size, &o);
   SimTime next = sim_now(ctx) + pg->cfg.interval;
   if ((pg->cfg.count == 0 || pg->seq < pg->cfg.count) && next < sim_net_stop_time(pg->net))
     sim_schedule_at(ctx, next, &pg->ent, ping_tick, pg, SIM_ARG_NONE);

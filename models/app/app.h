@@ -120,6 +120,7 @@ typedef struct {
   SimTime interval;
   uint32_t count; /* 0 = until the end */
   uint32_t size;  /* echo data bytes (>= 8) */
+  uint8_t hop_limit; /* 0: the default (64) */
 } SimPingConfig;
 
 SIM_API SimPing *sim_ping_new(SimNet *net, const char *name, SimNode *src, SimNode *dst,

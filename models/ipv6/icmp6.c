@@ -48,14 +48,21 @@ take_token(SimIp6 *ip)
 /* Finishes an ICMPv6 message at the front of @m (type, code, body already
  * written, checksum zero) and sends it from @src to @dst. */
 static void
-icmp6_send(SimIp6 *ip, SimPacket *m, const SimIp6Addr *src, const SimIp6Addr *dst)
+icmp6_send_opts(SimIp6 *ip, SimPacket *m, const SimIp6Addr *src, const SimIp6Addr *dst,
+                const SimIp6SendOpts *opts)
 {
   uint16_t ck = sim_ip6_upper_checksum(m, src, dst, SIM_IPPROTO_ICMPV6);
   uint8_t *b = sim_packet_data_writable(m);
   b[2] = (uint8_t)(ck >> 8);
   b[3] = (uint8_t)ck;
   sim_net_packet_created(ip->net, m);
-  sim_ip6_output(ip, m, src, dst, SIM_IPPROTO_ICMPV6, NULL);
+  sim_ip6_output(ip, m, src, dst, SIM_IPPROTO_ICMPV6, opts);
+}
+
+static void
+icmp6_send(SimIp6 *ip, SimPacket *m, const SimIp6Addr *src, const SimIp6Addr *dst)
+{
+  icmp6_send_opts(ip, m, src, dst, NULL);
 }
 
 gboolean
@@ -123,6 +130,13 @@ sim_icmp6_set_echo_handler(SimIp6 *ip, SimIcmp6EchoFunc fn, void *data)
 void
 sim_icmp6_echo_request(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint16_t seq, size_t size)
 {
+  sim_icmp6_echo_request_opts(ip, dst, id, seq, size, NULL);
+}
+
+void
+sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint16_t seq,
+                            size_t size, const SimIp6SendOpts *opts)
+{
   if (size < 8)
     size = 8;
   SimTime now = sim_now(sim_net_context(ip->net));
@@ -146,7 +160,7 @@ sim_icmp6_echo_request(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint16_t 
     return;
   }
   SimIp6Addr s = *src;
-  icmp6_send(ip, m, &s, dst);
+  icmp6_send_opts(ip, m, &s, dst, opts);
 }
 
 void

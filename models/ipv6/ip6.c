@@ -554,6 +554,22 @@ usable(const Ip6AddrEntry *e)
          e->state == ADDR_OPTIMISTIC;
 }
 
+gboolean
+sim_ip6_nth_address(const SimIp6 *ip, guint i, SimIp6Addr *addr, SimIface **iface,
+                    unsigned *prefix_len)
+{
+  if (i >= ip->addrs->len)
+    return FALSE;
+  const Ip6AddrEntry *e = &g_array_index(ip->addrs, Ip6AddrEntry, i);
+  if (addr)
+    *addr = e->addr;
+  if (iface)
+    *iface = e->iface < 0 ? NULL : sim_node_iface(ip->node, (uint32_t)e->iface);
+  if (prefix_len)
+    *prefix_len = e->prefix_len;
+  return TRUE;
+}
+
 SimIp6AddrState
 sim_ip6_address_state(const SimIp6 *ip, const SimIp6Addr *a)
 {

@@ -96,6 +96,10 @@ typedef enum {
 } SimIp6AddrState;
 
 SIM_API SimIp6AddrState sim_ip6_address_state(const SimIp6 *ip, const SimIp6Addr *a);
+/* The node's @i-th address (0, 1, ... until FALSE): the address, its
+ * interface (NULL: loopback) and on-link prefix length. */
+SIM_API gboolean sim_ip6_nth_address(const SimIp6 *ip, guint i, SimIp6Addr *addr,
+                                     SimIface **iface, unsigned *prefix_len);
 /* The first preferred global address of @iface, else its first usable
  * (optimistic or deprecated) one, or NULL. */
 SIM_API const SimIp6Addr *sim_ip6_iface_address(const SimIp6 *ip, const SimIface *iface);
@@ -298,6 +302,9 @@ SIM_API void sim_icmp6_set_echo_handler(SimIp6 *ip, SimIcmp6EchoFunc fn, void *d
  * carried in the first 8). */
 SIM_API void sim_icmp6_echo_request(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint16_t seq,
                                     size_t size);
+/* The same with send options (hop limit, traffic class, flow label). */
+SIM_API void sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id,
+                                         uint16_t seq, size_t size, const SimIp6SendOpts *opts);
 
 /* Per-node IPv6/ICMPv6 counters. */
 typedef struct {

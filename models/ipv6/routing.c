@@ -201,6 +201,7 @@ struct _SimRouting {
   /* Dijkstra scratch */
   uint64_t *heap_key;
   uint32_t *heap_node;
+  SimFib *owned; /* prefixes owned by a node (SRv6 locators): node index + 1 */
 };
 
 static guint
@@ -238,6 +239,8 @@ routing_free(void *data)
   g_free(r->trees);
   g_free(r->heap_key);
   g_free(r->heap_node);
+  if (r->owned)
+    sim_fib_free(r->owned);
   g_free(r);
 }
 
@@ -281,9 +284,17 @@ sim_routing_new(SimNet *net, const SimRoutingConfig *cfg, const uint32_t *link_m
     r->adj_start[i] = adj->len;
     if (sim_node_is_switch(node))
       continue;
+    SimIp6 *nip = sim_ip6_of(node);
     for (uint32_t k = 0; k < sim_node_n_ifaces(node); k++) {
       SimIface *ifc = sim_node_iface(node, k);
       SimLink *l = sim_iface_link(ifc);
+      /* a link with an end in a VRF (a PE's customer side) is not part of
+       * the provider's routing: customers reach the core through their
+       * static routes, the core never sees customer prefixes */
+      SimIp6 *pip = sim_ip6_of(sim_iface_node(sim_iface_peer(ifc)));
+      if ((nip && sim_ip6_iface_table(nip, ifc) != SIM_IP6_TABLE_MAIN) ||
+          (pip && sim_ip6_iface_table(pip, sim_iface_peer(ifc)) != SIM_IP6_TABLE_MAIN))
+        continue;
       uint32_t metric = 1;
       if (cfg->metric == SIM_METRIC_DELAY) {
         SimTime d = sim_link_config(l)->delay / SIM_NS(1);
@@ -566,6 +577,19 @@ install(SimRouting *r, SimIp6 *ip, const SimIp6Prefix *prefix, uint32_t dest)
   return TRUE;
 }
 
+gboolean
+sim_routing_add_prefix(SimRouting *r, const SimIp6Prefix *prefix, const SimNode *owner)
+{
+  if (!r->owned)
+    r->owned = sim_fib_new();
+  SimIp6Addr a = prefix->addr;
+  sim_ip6_addr_mask(&a, prefix->len);
+  if (sim_fib_get(r->owned, &a, prefix->len) != SIM_FIB_NONE)
+    return FALSE;
+  sim_fib_insert(r->owned, &a, prefix->len, sim_node_index(owner) + 1);
+  return TRUE;
+}
+
 static gboolean
 resolve(SimIp6 *ip, const SimIp6Addr *dst, void *data)
 {
@@ -574,6 +598,17 @@ resolve(SimIp6 *ip, const SimIp6Addr *dst, void *data)
   if (v) {
     SimIp6Prefix p = { *dst, 128 };
     return install(r, ip, &p, GPOINTER_TO_UINT(v) - 1);
+  }
+  if (r->owned) {
+    /* a locator: one route for the whole prefix (RFC 8986 §3.3: the
+     * locator is routable, its SIDs are not advertised one by one) */
+    unsigned len = 0;
+    uint32_t o = sim_fib_lookup(r->owned, dst, &len);
+    if (o != SIM_FIB_NONE) {
+      SimIp6Prefix p = { *dst, (uint8_t)len };
+      sim_ip6_addr_mask(&p.addr, len);
+      return install(r, ip, &p, o - 1);
+    }
   }
   /* nobody owns it: route towards the link whose prefix holds it */
   for (guint q = 0; q < r->onlink_lens->len; q++) {

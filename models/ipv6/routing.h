@@ -82,6 +82,12 @@ SIM_API SimRouting *sim_routing_new(SimNet *net, const SimRoutingConfig *cfg,
  * network, without transit through hosts). */
 SIM_API gboolean sim_routing_reachable(SimRouting *r, const SimNode *src, const SimNode *dst);
 
+/* Routes @prefix (e.g. an SRv6 locator) to @owner: a destination inside
+ * it that no node has as an address gets one route for the whole prefix.
+ * FALSE if the prefix has an owner already. */
+SIM_API gboolean sim_routing_add_prefix(SimRouting *r, const SimIp6Prefix *prefix,
+                                        const SimNode *owner);
+
 /* Trees computed so far (for memory and performance figures). */
 SIM_API uint64_t sim_routing_trees_computed(const SimRouting *r);
 SIM_API uint64_t sim_routing_routes_installed(const SimRouting *r);

@@ -12,7 +12,7 @@
 #define G_LOG_DOMAIN "ipesim-net"
 #include "config.h"
 
-#include "netscenario.h"
+#include "netscenario-private.h"
 #include "results.h"
 #include "nd.h"
 #include "routing.h"
@@ -163,6 +163,7 @@ static const SimParamSpec ping_params[] = {
   { "count", SIM_PARAM_UINT, "0", "requests (0: until the end)", NULL, 0, 0 },
   { "size", SIM_PARAM_SIZE, "56B", "echo data bytes", NULL, SIM_PARAM_RANGE(8, 65000) },
   { "start", SIM_PARAM_TIME, "0s", "first request", NULL, 0, 0 },
+  { "hop_limit", SIM_PARAM_UINT, "64", "hop limit of the requests", NULL, SIM_PARAM_RANGE(1, 255) },
 };
 
 #define TOPO_COMMON                                                                              \
@@ -349,6 +350,8 @@ sim_net_registry_new(void)
     sim_registry_add(reg, &topo_classes[i].info, &e);
   for (size_t i = 0; !e && i < G_N_ELEMENTS(traffic_classes); i++)
     sim_registry_add(reg, &traffic_classes[i].info, &e);
+  for (size_t i = 0; !e && i < sim__srv6_scenario_n_types; i++)
+    sim_registry_add(reg, &sim__srv6_scenario_types[i], &e);
   if (!e)
     sim_registry_add(reg, &droptail_type.info, &e);
   if (e) {
@@ -385,31 +388,6 @@ sim_net_registry_add_app(SimRegistry *reg, const SimAppClass *cls, GError **erro
 
 /* ---- the run ----------------------------------------------------------------------- */
 
-typedef struct {
-  SimPcapWriter *w;
-  char *path;
-} Capture;
-
-typedef struct {
-  SimNode *node;
-  SimParams *params;
-} NodeSection;
-
-struct _SimNetRun {
-  GArray *node_sections; /* NodeSection: ND settings applied after addressing */
-  SimContext *ctx;
-  SimNet *net;
-  SimTime duration, drain;
-  uint32_t seed;
-  uint32_t run;
-  unsigned histogram_bits;
-  GPtrArray *warnings;
-  GArray *captures; /* Capture */
-  GArray *link_metric; /* uint32 per link */
-  SimScenario *sc;
-  SimRegistry *reg;
-};
-
 void
 sim_net_run_free(SimNetRun *run)
 {
@@ -425,6 +403,11 @@ sim_net_run_free(SimNetRun *run)
     g_array_unref(run->captures);
   if (run->link_metric)
     g_array_unref(run->link_metric);
+  if (run->vrfs) {
+    for (guint i = 0; i < run->vrfs->len; i++)
+      g_free(g_array_index(run->vrfs, SimNetVrf, i).name);
+    g_array_unref(run->vrfs);
+  }
   if (run->node_sections) {
     for (guint i = 0; i < run->node_sections->len; i++)
       sim_params_free(g_array_index(run->node_sections, NodeSection, i).params);
@@ -466,11 +449,8 @@ sim_net_run_warnings(const SimNetRun *run)
   return (const char *const *)run->warnings->pdata;
 }
 
-static void
-warn(SimNetRun *run, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void
-warn(SimNetRun *run, const char *fmt, ...)
+void
+sim__ns_warn(SimNetRun *run, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -480,8 +460,8 @@ warn(SimNetRun *run, const char *fmt, ...)
 }
 
 /* "FILE:LINE" of @key in @sec (or of the section). */
-static char *
-where(SimScenarioSection *sec, const char *key)
+char *
+sim__ns_where(SimScenarioSection *sec, const char *key)
 {
   SimScenarioOrigin o;
   if (key && sim_scenario_section_peek(sec, key, &o))
@@ -490,8 +470,8 @@ where(SimScenarioSection *sec, const char *key)
   return g_strdup(o.where);
 }
 
-static SimNode *
-node_ref(SimNetRun *run, SimScenarioSection *sec, const char *key, const char *name, GError **error)
+SimNode *
+sim__ns_node_ref(SimNetRun *run, SimScenarioSection *sec, const char *key, const char *name, GError **error)
 {
   SimNode *n = sim_net_find_node(run->net, name);
   if (!n) {
@@ -503,8 +483,8 @@ node_ref(SimNetRun *run, SimScenarioSection *sec, const char *key, const char *n
   return n;
 }
 
-static const char *
-structural(SimScenarioSection *sec, const char *key, GError **error)
+const char *
+sim__ns_structural(SimScenarioSection *sec, const char *key, GError **error)
 {
   const char *v = sim_scenario_section_get(sec, key, NULL);
   if (!v || !*v) {
@@ -1109,8 +1089,8 @@ schedule_link_events(LinkSection *ls, GError **error)
   return TRUE;
 }
 
-static SimIface *
-iface_towards(SimNode *n, SimNode *nbr)
+SimIface *
+sim__ns_iface_towards(SimNode *n, SimNode *nbr)
 {
   for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++) {
     SimIface *ifc = sim_node_iface(n, k);
@@ -1453,7 +1433,8 @@ build_ping(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError 
   }
   SimPingConfig pc = { sim_params_get_time(p, "start"), sim_params_get_time(p, "interval"),
                        (uint32_t)sim_params_get_uint(p, "count"),
-                       (uint32_t)sim_params_get_size(p, "size") };
+                       (uint32_t)sim_params_get_size(p, "size"),
+                       (uint8_t)sim_params_get_uint(p, "hop_limit") };
   GError *e = NULL;
   if (!sim_ping_new(run->net, sim_scenario_section_name(sec), src, dst, given ? &da : NULL, &pc,
                     &e)) {
@@ -1547,6 +1528,7 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
 
 static const char *const known_kinds[] = { "simulation", "output", "addressing", "routing",
                                            "topology", "node", "link", "route",
+                                           "vrf", "srv6", "sid", "policy", "steer", "vpn",
                                            "flow", "flows", "ping", "include", "manifest", NULL };
 
 static SimParams *
@@ -1680,6 +1662,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     if (strcmp(sim_scenario_section_kind(sec), "route") == 0)
       ok = build_route(run, sec, error);
   }
+  if (ok)
+    ok = sim__srv6_build_vrfs(run, error); /* before the routing snapshot */
   if (ok) {
     SimRoutingConfig rc = { (SimMetricKind)sim_params_get_enum(routep, "metric"),
                             sim_params_get_bool(routep, "ecmp"),
@@ -1691,6 +1675,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   }
   for (guint i = 0; ok && i < run->node_sections->len; i++)
     ok = apply_nd(run, &g_array_index(run->node_sections, NodeSection, i), error);
+  if (ok)
+    ok = sim__srv6_build(run, routing, error);
   for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
     SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
     const char *kind = sim_scenario_section_kind(sec);

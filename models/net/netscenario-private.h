@@ -1,0 +1,68 @@
+/* netscenario-private.h - the state of a network being built from a
+ * scenario, shared by netscenario.c and the builders of other modules
+ * (netscenario-srv6.c). Never installed. */
+#ifndef IPESIM_NETSCENARIO_PRIVATE_H
+#define IPESIM_NETSCENARIO_PRIVATE_H
+
+#include "netscenario.h"
+#include "routing.h"
+
+typedef struct {
+  SimPcapWriter *w;
+  char *path;
+} Capture;
+
+typedef struct {
+  SimNode *node;
+  SimParams *params;
+} NodeSection;
+
+struct _SimNetRun {
+  GArray *node_sections; /* NodeSection: ND settings applied after addressing */
+  SimContext *ctx;
+  SimNet *net;
+  SimTime duration, drain;
+  uint32_t seed;
+  uint32_t run;
+  unsigned histogram_bits;
+  GPtrArray *warnings;
+  GArray *captures; /* Capture */
+  GArray *link_metric; /* uint32 per link */
+  SimScenario *sc;
+  SimRegistry *reg;
+  GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */
+};
+
+typedef struct {
+  char *name;
+  SimNode *node;
+  uint32_t table;
+} SimNetVrf;
+
+/* "FILE:LINE" of @key in @sec (or of the section); g_free() it. */
+char *sim__ns_where(SimScenarioSection *sec, const char *key);
+/* The node @name, or NULL with an error naming @key of @sec. */
+SimNode *sim__ns_node_ref(SimNetRun *run, SimScenarioSection *sec, const char *key,
+                          const char *name, GError **error);
+/* The first interface of @n whose link leads to @nbr, or NULL. */
+SimIface *sim__ns_iface_towards(SimNode *n, SimNode *nbr);
+/* The value of a structural key (needed before typed parsing), or NULL
+ * with an error. */
+const char *sim__ns_structural(SimScenarioSection *sec, const char *key, GError **error);
+void sim__ns_warn(SimNetRun *run, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+#define where(sec, key) sim__ns_where(sec, key)
+#define node_ref(run, sec, key, name, error) sim__ns_node_ref(run, sec, key, name, error)
+#define iface_towards(n, nbr) sim__ns_iface_towards(n, nbr)
+#define structural(sec, key, error) sim__ns_structural(sec, key, error)
+#define warn(...) sim__ns_warn(__VA_ARGS__)
+
+/* SRv6, L3VPN and VRF sections (netscenario-srv6.c): the parameter
+ * types, the section kinds, and the two build phases - VRFs before the
+ * routing snapshot, the rest after it. */
+extern const SimTypeInfo sim__srv6_scenario_types[];
+extern const size_t sim__srv6_scenario_n_types;
+gboolean sim__srv6_build_vrfs(SimNetRun *run, GError **error);
+gboolean sim__srv6_build(SimNetRun *run, SimRouting *routing, GError **error);
+
+#endif /* IPESIM_NETSCENARIO_PRIVATE_H */
