@@ -10,9 +10,11 @@
 #include "results.h"
 #include "app.h"
 #include "nd.h"
+#include "srv6.h"
 #include "net-private.h"
 #include "simcsv.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 static double
@@ -288,6 +290,83 @@ write_nd(SimNet *net, const char *dir, GError **error)
   return sim_csv_writer_commit(w, error);
 }
 
+/* srv6.csv (per local SID) and srv6_policies.csv (per SR policy), for
+ * networks with SRv6 nodes. */
+static gboolean
+write_srv6(SimNet *net, const char *dir, GError **error)
+{
+  bool any = false;
+  for (uint32_t i = 0; i < sim_net_n_nodes(net) && !any; i++)
+    any = sim_srv6_of(sim_ip6_of(sim_net_node(net, i))) != NULL;
+  if (!any)
+    return TRUE;
+  static const char *const cols[] = { "node", "sid", "behaviour", "flavours", "packets", "bytes",
+                                      "dropped", "drop_reasons", NULL };
+  SimCsvWriter *w = open_csv(dir, "srv6.csv", cols, error);
+  if (!w)
+    return FALSE;
+  char buf[SIM_IP6_PREFIX_STRLEN], fl[96];
+  GString *reasons = g_string_new(NULL);
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    SimSrv6 *sr = sim_srv6_of(sim_ip6_of(n));
+    for (guint k = 0; sr && k < sim_srv6_n_sids(sr); k++) {
+      const SimSrv6Sid *sid = sim_srv6_sid(sr, k);
+      const SimSrv6Counters *c = sim_srv6_sid_counters(sid);
+      sim_csv_writer_add_string(w, sim_node_name(n));
+      sim_csv_writer_add_string(w, sim_ip6_prefix_format(sim_srv6_sid_prefix(sid), buf));
+      sim_csv_writer_add_string(w, sim_srv6_sid_behaviour(sid));
+      sim_csv_writer_add_string(w, sim_srv6_flavours_format(sim_srv6_sid_flavours(sid), fl,
+                                                            sizeof fl));
+      sim_csv_writer_add_uint(w, c->packets);
+      sim_csv_writer_add_uint(w, c->bytes);
+      sim_csv_writer_add_uint(w, c->dropped);
+      g_string_truncate(reasons, 0);
+      for (int r = 0; r < SIM_DROP_N; r++) {
+        uint64_t d = sim_srv6_sid_drops(sid, (SimDropReason)r);
+        if (d)
+          g_string_append_printf(reasons, "%s%s=%" PRIu64, reasons->len ? ";" : "",
+                                 sim_drop_reason_name((SimDropReason)r), d);
+      }
+      sim_csv_writer_add_string(w, reasons->str);
+      sim_csv_writer_end_row(w);
+    }
+  }
+  g_string_free(reasons, TRUE);
+  if (!sim_csv_writer_commit(w, error))
+    return FALSE;
+  static const char *const pcols[] = { "node", "policy", "color", "endpoint", "headend",
+                                       "paths", "packets", "bytes", "dropped", NULL };
+  w = open_csv(dir, "srv6_policies.csv", pcols, error);
+  if (!w)
+    return FALSE;
+  GString *paths = g_string_new(NULL);
+  for (uint32_t i = 0; i < sim_net_n_nodes(net); i++) {
+    SimNode *n = sim_net_node(net, i);
+    SimSrv6 *sr = sim_srv6_of(sim_ip6_of(n));
+    for (guint k = 0; sr && k < sim_srv6_n_policies(sr); k++) {
+      SimSrv6Policy *pol = sim_srv6_policy(sr, k);
+      const SimSrv6Counters *c = sim_srv6_policy_counters(pol);
+      sim_csv_writer_add_string(w, sim_node_name(n));
+      sim_csv_writer_add_string(w, sim_srv6_policy_name(pol));
+      sim_csv_writer_add_uint(w, sim_srv6_policy_color(pol));
+      sim_csv_writer_add_string(w, sim_ip6_addr_is_unspecified(sim_srv6_policy_endpoint(pol))
+                                     ? ""
+                                     : sim_ip6_addr_format(sim_srv6_policy_endpoint(pol), buf));
+      sim_csv_writer_add_string(w, sim_srv6_headend_mode_name(sim_srv6_policy_config(pol)->mode));
+      g_string_truncate(paths, 0);
+      sim_srv6_policy_describe(pol, paths);
+      sim_csv_writer_add_string(w, paths->str);
+      sim_csv_writer_add_uint(w, c->packets);
+      sim_csv_writer_add_uint(w, c->bytes);
+      sim_csv_writer_add_uint(w, c->dropped);
+      sim_csv_writer_end_row(w);
+    }
+  }
+  g_string_free(paths, TRUE);
+  return sim_csv_writer_commit(w, error);
+}
+
 static gboolean
 write_summary(SimNet *net, const char *dir, const SimRunInfo *info, GError **error)
 {
@@ -330,6 +409,6 @@ sim_net_write_results(SimNet *net, const char *dir, const SimRunInfo *info, GErr
   return write_flows(net, dir, error) && write_delay_cdf(net, dir, error) &&
          write_pings(net, dir, error) &&
          write_links(net, dir, now, error) && write_drops(net, dir, error) &&
-         write_nd(net, dir, error) &&
+         write_nd(net, dir, error) && write_srv6(net, dir, error) &&
          write_summary(net, dir, info, error);
 }

@@ -675,3 +675,48 @@ local_srh(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h, void
     return;
   sim_srv6_end(&pk);
 }
+
+/* ---- policy accessors (results) ------------------------------------------------------------ */
+
+uint32_t
+sim_srv6_policy_color(const SimSrv6Policy *pol)
+{
+  return pol->color;
+}
+
+const SimIp6Addr *
+sim_srv6_policy_endpoint(const SimSrv6Policy *pol)
+{
+  return &pol->endpoint;
+}
+
+const SimSrv6HeadendConfig *
+sim_srv6_policy_config(const SimSrv6Policy *pol)
+{
+  return &pol->cfg;
+}
+
+void
+sim_srv6_policy_describe(const SimSrv6Policy *pol, GString *out)
+{
+  char buf[SIM_IP6_ADDR_STRLEN];
+  for (guint i = 0; i < pol->paths->len; i++) {
+    const CandidatePath *c = &g_array_index(pol->paths, CandidatePath, i);
+    g_string_append_printf(out, "%spreference %u%s:", i ? "; " : "", c->preference,
+                           c->valid ? "" : " (invalid)");
+    for (guint j = 0; j < c->lists->len; j++) {
+      const SegList *l = &g_array_index(c->lists, SegList, j);
+      g_string_append_printf(out, "%s [", j ? " |" : "");
+      for (unsigned k = 0; k < l->n; k++)
+        g_string_append_printf(out, "%s%s", k ? " " : "", sim_ip6_addr_format(&l->segs[k], buf));
+      g_string_append_printf(out, "] weight %u", l->weight);
+    }
+  }
+}
+
+const char *
+sim_srv6_headend_mode_name(SimSrv6HeadendMode mode)
+{
+  static const char *const names[] = { "H.Encaps", "H.Encaps.Red", "H.Insert", "H.Insert.Red" };
+  return (unsigned)mode < G_N_ELEMENTS(names) ? names[mode] : "?";
+}

@@ -293,6 +293,12 @@ SIM_API const char *sim_srv6_policy_name(const SimSrv6Policy *pol);
 SIM_API guint sim_srv6_n_policies(const SimSrv6 *sr);
 SIM_API SimSrv6Policy *sim_srv6_policy(const SimSrv6 *sr, guint i);
 SIM_API const SimSrv6Counters *sim_srv6_policy_counters(const SimSrv6Policy *pol);
+SIM_API uint32_t sim_srv6_policy_color(const SimSrv6Policy *pol);
+SIM_API const SimIp6Addr *sim_srv6_policy_endpoint(const SimSrv6Policy *pol);
+SIM_API const SimSrv6HeadendConfig *sim_srv6_policy_config(const SimSrv6Policy *pol);
+/* "preference 100: [S1 S2] weight 1 | [S3] weight 1; preference 99: ..." */
+SIM_API void sim_srv6_policy_describe(const SimSrv6Policy *pol, GString *out);
+SIM_API const char *sim_srv6_headend_mode_name(SimSrv6HeadendMode mode);
 
 /* A flow classifier (steering by flow): each field 0/empty matches all. */
 typedef struct {
