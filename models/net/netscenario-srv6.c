@@ -1140,6 +1140,33 @@ build_vpn(Build *b, SimScenarioSection *sec, GError **error)
         g_error_free(e);
       }
     }
+    /* routes inside the site towards each of its nodes: a default route
+     * hides misses, so the shortest-path resolver would never be asked */
+    for (guint i = 1; ok && i < nodes->len; i++) {
+      SimNode *member = nodes->pdata[i];
+      GPtrArray *one = g_ptr_array_new();
+      g_ptr_array_add(one, member);
+      GArray *vp = site_prefixes(one);
+      g_ptr_array_unref(one);
+      for (SimNode *cur = member; ok && cur != st.ce;) {
+        SimIface *pif = g_hash_table_lookup(parent, cur);
+        SimIface *out = sim_iface_peer(pif);
+        SimNode *par = sim_iface_node(out);
+        SimIp6 *pip = sim_ip6_of(par);
+        for (guint k = 0; pip && k < vp->len; k++) {
+          SimIp6Prefix *pf = &g_array_index(vp, SimIp6Prefix, k);
+          if (sim_fib_get(sim_ip6_fib(pip), &pf->addr, pf->len) != SIM_FIB_NONE)
+            continue;
+          GError *e = NULL;
+          if (!sim_ip6_route_add(pip, pf, &out, 1, &e)) {
+            ok = fail(error, sec, "sites", "%s", e->message);
+            g_error_free(e);
+          }
+        }
+        cur = par;
+      }
+      g_array_unref(vp);
+    }
     st.prefixes = site_prefixes(nodes);
     g_ptr_array_unref(nodes);
     SimIface *ce_if = iface_towards(st.ce, st.pe);

@@ -1210,6 +1210,18 @@ apply_nd(SimNetRun *run, NodeSection *ns, GError **error)
 
 /* ---- traffic ------------------------------------------------------------------------------- */
 
+/* Neither computed routes nor a static route of @src lead to @dst (the
+ * static routes of VPN sites and [route] sections count). */
+static gboolean
+unreachable(SimRouting *routing, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr)
+{
+  if (!routing || sim_routing_reachable(routing, src, dst))
+    return FALSE;
+  SimIp6 *sip = sim_ip6_of(src), *dip = sim_ip6_of(dst);
+  const SimIp6Addr *a = dst_addr ? dst_addr : dip ? sim_ip6_primary_address(dip) : NULL;
+  return !sip || !a || sim_fib_lookup(sim_ip6_fib(sip), a, NULL) == SIM_FIB_NONE;
+}
+
 static gboolean
 traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
                const SimParams *p, GError **error)
@@ -1298,7 +1310,7 @@ create_flow(SimNetRun *run, SimScenarioSection *sec, const SimAppClass *cls, con
             const char *name, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr,
             SimRouting *routing, GError **error)
 {
-  if (routing && !sim_routing_reachable(routing, src, dst)) {
+  if (unreachable(routing, src, dst, dst_addr)) {
     g_autofree char *w = where(sec, "dst");
     warn(run, "%s: [%s] flow %s: %s cannot reach %s: its packets will be dropped (no_route)", w,
          sim_scenario_section_header(sec), name, sim_node_name(src), sim_node_name(dst));
@@ -1426,7 +1438,7 @@ build_ping(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError 
                                             error);
   if (!p)
     return FALSE;
-  if (routing && !sim_routing_reachable(routing, src, dst)) {
+  if (unreachable(routing, src, dst, NULL)) {
     g_autofree char *w = where(sec, "dst");
     warn(run, "%s: [%s]: %s cannot reach %s", w, sim_scenario_section_header(sec),
          sim_node_name(src), sim_node_name(dst));
