@@ -235,7 +235,15 @@ draw_period(SimFlow *f, SimTime mean)
 static void
 flow_send(SimFlow *f, SimTime now)
 {
-  SimPacket *p = sim_packet_new(sim_net_pool(f->net), SIM_PACKET_DEFAULT_HEADROOM, 0, f->cfg.size);
+  uint32_t size = f->cfg.size;
+  if (f->cfg.fill_pmtu) {
+    /* a PMTU-aware sender (RFC 8899): datagrams as large as the path
+     * takes, as Packet Too Big messages have taught the source */
+    uint32_t pmtu = sim_flow_path_mtu(f);
+    if (pmtu > SIM_IP6_HEADER_LEN + SIM_UDP_HEADER_LEN)
+      size = MIN(pmtu, 65535u) - SIM_IP6_HEADER_LEN - SIM_UDP_HEADER_LEN;
+  }
+  SimPacket *p = sim_packet_new(sim_net_pool(f->net), SIM_PACKET_DEFAULT_HEADROOM, 0, size);
   SimPacketMeta *m = sim_packet_meta(p);
   m->flow_id = f->id;
   m->created = now;
@@ -244,7 +252,7 @@ flow_send(SimFlow *f, SimTime now)
   if (f->stats.tx_packets == 0)
     f->stats.first_tx = now;
   f->stats.tx_packets++;
-  f->stats.tx_bytes += f->cfg.size;
+  f->stats.tx_bytes += size;
   f->stats.last_tx = now;
   f->k++;
   SimIp6SendOpts opts = { 0, f->cfg.traffic_class, f->cfg.flow_label };

@@ -45,6 +45,7 @@ typedef struct {
   uint8_t traffic_class;
   uint32_t flow_label;
   unsigned histogram_bits; /* delay histogram precision (0 = 7: 0.39 %) */
+  gboolean fill_pmtu;    /* size each datagram to the path MTU (size ignored) */
 } SimTrafficConfig;
 
 /* CBR, 1000 pps, 1000 bytes, from 0 for ever, port 9. */

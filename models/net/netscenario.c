@@ -146,7 +146,10 @@ static const SimParamSpec route_params[] = {
     { "count", SIM_PARAM_UINT, "0", "at most this many packets (0: no limit)", NULL, 0, 0 },     \
     { "port", SIM_PARAM_UINT, "9", "destination UDP port", NULL, SIM_PARAM_RANGE(1, 65535) },    \
     { "traffic_class", SIM_PARAM_UINT, "0", "IPv6 traffic class", NULL, SIM_PARAM_RANGE(0, 255) }, \
-    { "flow_label", SIM_PARAM_UINT, "0", "IPv6 flow label", NULL, SIM_PARAM_RANGE(0, 1048575) }
+    { "flow_label", SIM_PARAM_UINT, "0", "IPv6 flow label", NULL, SIM_PARAM_RANGE(0, 1048575) }, \
+    { "fill_pmtu", SIM_PARAM_BOOL, "false",                                                       \
+      "datagrams as large as the path MTU allows (size ignored; Packet Too Big teaches it)",      \
+      NULL, 0, 0 }
 
 static const SimParamSpec cbr_params[] = { FLOW_PARAMS };
 static const SimParamSpec poisson_params[] = { FLOW_PARAMS };
@@ -1233,6 +1236,7 @@ traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const 
     if (info == &traffic_classes[i].info)
       tc.kind = (SimTrafficKind)i;
   tc.size = (uint32_t)sim_params_get_size(p, "size");
+  tc.fill_pmtu = sim_params_get_bool(p, "fill_pmtu");
   if (sim_params_is_set(p, "bitrate")) {
     uint64_t bps = sim_params_get_rate(p, "bitrate");
     if (bps == 0 || tc.size == 0) {
