@@ -235,6 +235,51 @@ run lan-pcap "$scen/enterprise-lan.ini" --set lan.hosts=5 --set topology.optimis
 sh "$pcap_check" "$out/pcap"/*.pcap || fail "pcap-check.sh flags the enterprise-lan captures above"
 ok "enterprise-lan: the Ethernet captures of every node and switch port decode cleanly"
 
+# ---- SRv6: an L3VPN with a TE policy, and the header overhead ------------------------------
+
+run l3vpn "$scen/srv6-l3vpn.ini"
+conserve "$out" srv6-l3vpn
+[ "$(col "$out/flows.csv" rx_packets video)" -eq "$(col "$out/flows.csv" tx_packets video)" ] ||
+  fail "srv6-l3vpn: video lost packets"
+# the TE policy (color 10) takes site 1 -> site 2 over P3 (2 x 300 us);
+# the way back is best effort over P1, P2: 6 x 100 us + 100 us
+near "$(col "$out/flows.csv" delay_min_us video)" 1001 8 ||
+  fail "srv6-l3vpn: video min delay $(col "$out/flows.csv" delay_min_us video) us, expected the TE path (~1001)"
+near "$(col "$out/flows.csv" delay_min_us back)" 700.5 3 ||
+  fail "srv6-l3vpn: back min delay $(col "$out/flows.csv" delay_min_us back) us, expected the shortest path (~700)"
+[ "$(head -n 1 "$out/srv6.csv")" = "node,sid,behaviour,flavours,packets,bytes,dropped,drop_reasons" ] ||
+  fail "srv6-l3vpn: srv6.csv header"
+grep -qxF "node,sid,behaviour,flavours,packets,bytes,dropped,drop_reasons" "$results_doc" ||
+  fail "docs/results.md does not show the srv6.csv header"
+grep -qxF "node,policy,color,endpoint,headend,paths,packets,bytes,dropped" "$results_doc" ||
+  fail "docs/results.md does not show the srv6_policies.csv header"
+awk -F, '$1 == "P3" && $3 == "End.X" && $5 > 0 { found = 1 } END { exit !found }' "$out/srv6.csv" ||
+  fail "srv6-l3vpn: P3's End.X carried nothing"
+awk -F, '$1 == "PE2" && $3 == "End.DT46" && $5 > 0 { found = 1 } END { exit !found }' "$out/srv6.csv" ||
+  fail "srv6-l3vpn: PE2's End.DT46 decapsulated nothing"
+ok "srv6-l3vpn: site 1 -> 2 over the TE policy (End.X at P3), 2 -> 1 best effort, End.DT46 at the PEs"
+
+run overhead "$scen/srv6-overhead.ini"
+conserve "$out" srv6-overhead
+# path MTU left to the inner packet: 1500 - 40 - (8 + 16 L) for H.Encaps,
+# one segment less in the SRH for H.Encaps.Red (none for L = 1), and a
+# single uSID container without SRH
+for L in 1 2 3 4 5; do
+  want=$((1500 - 48 - 16 * L))
+  [ "$(col "$out/flows.csv" pmtu "encaps-L$L")" -eq "$want" ] ||
+    fail "srv6-overhead: encaps-L$L path MTU $(col "$out/flows.csv" pmtu "encaps-L$L"), expected $want"
+  want=$((L == 1 ? 1460 : 1500 - 48 - 16 * (L - 1)))
+  [ "$(col "$out/flows.csv" pmtu "red-L$L")" -eq "$want" ] ||
+    fail "srv6-overhead: red-L$L path MTU $(col "$out/flows.csv" pmtu "red-L$L"), expected $want"
+  [ "$(col "$out/flows.csv" pmtu "usid-L$L")" -eq 1460 ] ||
+    fail "srv6-overhead: usid-L$L path MTU $(col "$out/flows.csv" pmtu "usid-L$L"), expected 1460"
+done
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  $1 ~ /^encaps-L[0-9]$/ { g[$1] = $c["throughput_bps"] }
+  END { for (l = 2; l <= 5; l++) if (!(g["encaps-L" l] < g["encaps-L" (l - 1)])) exit 1 }' \
+  "$out/flows.csv" || fail "srv6-overhead: H.Encaps goodput does not fall with the segment count"
+ok "srv6-overhead: path MTU per encoding and length as computed; goodput falls 16 bytes per segment"
+
 # The scenario's own header suggests --set simulation.duration=...; the
 # override leaves [grid] time unread, which must not be an error.
 if "$ipesim" run "$scen/grid-v6.ini" --set grid.k=2 --set simulation.duration=10ms \
