@@ -180,53 +180,87 @@ sim__ip6_pmtu_update(SimIp6 *ip, const SimIp6Addr *dst, uint32_t mtu)
 
 /* ---- source fragmentation ----------------------------------------------------------- */
 
+/* The unfragmentable part of the packet at @b (RFC 8200 §4.5): the fixed
+ * header and the headers processed on the way - up to the last Routing
+ * header, else a Hop-by-Hop header - and the offset of the Next Header
+ * field that ends it. */
+static size_t
+unfragmentable(const uint8_t *b, size_t real, size_t *nh_field)
+{
+  size_t off = SIM_IP6_HEADER_LEN, end = SIM_IP6_HEADER_LEN, end_field = 6;
+  uint8_t nh = b[6];
+  for (int i = 0; i < 8; i++) {
+    if ((nh != SIM_IPPROTO_HOPOPTS && nh != SIM_IPPROTO_ROUTING && nh != SIM_IPPROTO_DSTOPTS) ||
+        off + 8 > real)
+      break;
+    size_t len = ((size_t)b[off + 1] + 1) * 8;
+    if (off + len > real)
+      break;
+    if (nh == SIM_IPPROTO_ROUTING || (nh == SIM_IPPROTO_HOPOPTS && off == SIM_IP6_HEADER_LEN)) {
+      end = off + len;
+      end_field = off;
+    }
+    nh = b[off];
+    off += len;
+  }
+  *nh_field = end_field;
+  return end;
+}
+
 void
 sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu,
                            const SimIp6Addr *nexthop)
 {
-  /* The fixed header is the whole unfragmentable part of what this node
-   * originates. Data per fragment: the largest multiple of 8 that fits. */
+  /* Each fragment carries the unfragmentable part and a Fragment header,
+   * then data: the largest multiple of 8 that fits. */
   Ip6Frag *f = frag_state(ip);
   size_t total = sim_packet_length(p);
-  size_t data_len = total - SIM_IP6_HEADER_LEN;
-  size_t chunk = ((mtu - SIM_IP6_HEADER_LEN - FRAG_HEADER_LEN) / 8) * 8;
+  size_t field;
+  size_t unf = unfragmentable(sim_packet_data(p), sim_packet_real_length(p), &field);
+  size_t data_len = total - unf;
+  if (mtu < unf + FRAG_HEADER_LEN + 8 || data_len == 0) {
+    sim_node_drop(ip->node, NULL, p, SIM_DROP_TOO_BIG);
+    return;
+  }
+  size_t chunk = ((mtu - unf - FRAG_HEADER_LEN) / 8) * 8;
   uint32_t id = f->next_id++;
-  uint8_t hdr[SIM_IP6_HEADER_LEN];
-  memcpy(hdr, sim_packet_data(p), SIM_IP6_HEADER_LEN);
-  uint8_t next = hdr[6];
+  uint8_t *hdr = g_malloc(unf);
+  memcpy(hdr, sim_packet_data(p), unf);
+  uint8_t next = hdr[field];
+  hdr[field] = SIM_IPPROTO_FRAGMENT;
   /* the fragments after the first, from the end of the original */
   size_t n = (data_len + chunk - 1) / chunk;
   SimPacket **frags = g_new(SimPacket *, n);
   for (size_t i = 1; i < n; i++) {
     size_t off = i * chunk, len = MIN(chunk, data_len - off);
     size_t real = sim_packet_real_length(p);
-    size_t src_off = SIM_IP6_HEADER_LEN + off;
+    size_t src_off = unf + off;
     size_t real_here = src_off < real ? MIN(len, real - src_off) : 0;
     SimPacket *fp = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM,
-                                   SIM_IP6_HEADER_LEN + FRAG_HEADER_LEN + real_here,
-                                   len - real_here);
+                                   unf + FRAG_HEADER_LEN + real_here, len - real_here);
     uint8_t *w = sim_packet_data_writable(fp);
-    memcpy(w, hdr, SIM_IP6_HEADER_LEN);
-    sim_packet_copy_out(p, src_off, real_here, w + SIM_IP6_HEADER_LEN + FRAG_HEADER_LEN);
+    memcpy(w, hdr, unf);
+    sim_packet_copy_out(p, src_off, real_here, w + unf + FRAG_HEADER_LEN);
     SimPacketMeta *m = sim_packet_meta(fp);
     *m = *sim_packet_meta_const(p);
     m->flow_id = 0; /* the datagram is accounted for by its first fragment */
     frags[i] = fp;
   }
-  /* the first fragment: the original, cut down */
-  sim_packet_trim(p, total - (SIM_IP6_HEADER_LEN + MIN(chunk, data_len)));
+  /* the first fragment: the original, cut down, the Fragment header
+   * slid in after the unfragmentable part */
+  sim_packet_trim(p, total - (unf + MIN(chunk, data_len)));
   uint8_t *fh = sim_packet_push(p, FRAG_HEADER_LEN);
-  memmove(fh, fh + FRAG_HEADER_LEN, SIM_IP6_HEADER_LEN);
+  memmove(fh, fh + FRAG_HEADER_LEN, unf);
+  fh[field] = SIM_IPPROTO_FRAGMENT;
   frags[0] = p;
   for (size_t i = 0; i < n; i++) {
     SimPacket *fp = frags[i];
     size_t off = i * chunk, len = MIN(chunk, data_len - off);
     uint8_t *w = sim_packet_data_writable(fp);
-    size_t plen = FRAG_HEADER_LEN + len;
+    size_t plen = unf - SIM_IP6_HEADER_LEN + FRAG_HEADER_LEN + len;
     w[4] = (uint8_t)(plen >> 8);
     w[5] = (uint8_t)plen;
-    w[6] = SIM_IPPROTO_FRAGMENT;
-    uint8_t *g = w + SIM_IP6_HEADER_LEN;
+    uint8_t *g = w + unf;
     uint16_t offm = (uint16_t)(((off / 8) << 3) | (i + 1 < n ? 1 : 0));
     g[0] = next;
     g[1] = 0;
@@ -239,6 +273,7 @@ sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu
     if (i > 0)
       sim_net_packet_created(ip->net, fp);
   }
+  g_free(hdr);
   ip->stats.fragmented++;
   for (size_t i = 0; i < n; i++)
     sim__ip6_link_output(ip, out, frags[i], nexthop);

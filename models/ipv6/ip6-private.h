@@ -15,14 +15,12 @@
 #define NH_SID_BASE 0xF0000000u
 #define NH_IS_SID(v) ((v) >= NH_SID_BASE && (v) < NH_UNREACHABLE)
 
-/* NH_STEER: a route that hands packets to a steering module (an SR policy,
- * RFC 9256), with the module's id in `first` */
-enum { NH_ROUTE, NH_CONNECTED, NH_STEER };
+enum { NH_ROUTE, NH_CONNECTED };
 
 typedef struct {
-  uint32_t kind; /* NH_ROUTE, NH_CONNECTED or NH_STEER */
+  uint32_t kind; /* NH_ROUTE or NH_CONNECTED */
   uint32_t n;    /* egress interfaces (ECMP when > 1) */
-  uint32_t first; /* index of the first in SimIp6.outs (NH_STEER: the id) */
+  uint32_t first; /* index of the first in SimIp6.outs */
 } Ip6NextHop;
 
 /* Lookups one packet may take at one node (resubmissions after SRv6
@@ -97,6 +95,9 @@ struct _SimIp6 {
   GPtrArray *tables;      /* SimFib *, index k >= 1 is table_ids[k - 1] */
   GArray *table_ids;      /* uint32_t */
   GArray *iface_table;    /* uint32_t table index per interface index */
+  GPtrArray *steer;       /* SimFib * per table index (NULL: none): steering
+                           * prefixes -> the module's id, consulted before
+                           * the routes of the table */
   SimIp6RouteFunc sid_fn; /* local SIDs */
   SimIp6RouteFunc steer_fn;
   void *route_data;

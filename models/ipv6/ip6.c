@@ -163,6 +163,12 @@ ip6_free(void *data)
   }
   if (ip->filtered)
     g_array_unref(ip->filtered);
+  if (ip->steer) {
+    for (guint k = 0; k < ip->steer->len; k++)
+      if (ip->steer->pdata[k])
+        sim_fib_free(ip->steer->pdata[k]);
+    g_ptr_array_unref(ip->steer);
+  }
   g_free(ip);
 }
 
@@ -291,6 +297,15 @@ static inline SimFib *
 fib_at(const SimIp6 *ip, unsigned k)
 {
   return k == 0 ? ip->fib : ip->tables->pdata[k];
+}
+
+/* The steering id of @dst in table @k, or SIM_FIB_NONE. */
+static inline uint32_t
+steer_lookup(const SimIp6 *ip, unsigned k, const SimIp6Addr *dst)
+{
+  if (SIM_LIKELY(!ip->steer) || k >= ip->steer->len || !ip->steer->pdata[k])
+    return SIM_FIB_NONE;
+  return sim_fib_lookup(ip->steer->pdata[k], dst, NULL);
 }
 
 /* The table index an interface's packets are looked up in. */
@@ -463,10 +478,15 @@ sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefi
   int k = table_index(ip, table);
   if (!module_route_check(ip, k, table, prefix, error))
     return FALSE;
-  Ip6NextHop nh = { NH_STEER, 0, id };
-  g_array_append_val(ip->nh, nh);
-  sim_fib_insert(fib_at(ip, (unsigned)k), &prefix->addr, prefix->len, ip->nh->len - 1);
-  sim_net_routes_changed(ip->net);
+  if (!ip->steer)
+    ip->steer = g_ptr_array_new();
+  if (ip->steer->len <= (guint)k)
+    g_ptr_array_set_size(ip->steer, k + 1);
+  if (!ip->steer->pdata[k])
+    ip->steer->pdata[k] = sim_fib_new();
+  SimIp6Addr a = prefix->addr;
+  sim_ip6_addr_mask(&a, prefix->len);
+  sim_fib_insert(ip->steer->pdata[k], &a, prefix->len, id);
   return TRUE;
 }
 
@@ -805,8 +825,7 @@ sim_ip6_route_lookup(SimIp6 *ip, const SimIp6Addr *dst, uint32_t hash, gboolean 
     *local = v == NH_LOCAL || NH_IS_SID(v);
   if (v == SIM_FIB_NONE || v == NH_LOCAL || NH_IS_SID(v))
     return NULL;
-  const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-  return nh->kind == NH_STEER ? NULL : nh_pick(ip, nh, hash);
+  return nh_pick(ip, &g_array_index(ip->nh, Ip6NextHop, v), hash);
 }
 
 const SimIp6Addr *
@@ -865,10 +884,26 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     .hop_limit = opts && opts->hop_limit ? opts->hop_limit : SIM_IP6_DEFAULT_HOP_LIMIT,
     .dst = *dst,
   };
+  uint32_t steer = steer_lookup(ip, 0, dst);
+  if (SIM_UNLIKELY(steer != SIM_FIB_NONE)) {
+    /* a steering route: handed to its module once the header is on */
+    const SimIp6Addr *s = src ? src : sim_ip6_select_source(ip, dst);
+    if (!s || !ip->steer_fn) {
+      sim_node_drop(node, NULL, p, s ? SIM_DROP_POLICY : SIM_DROP_NO_ROUTE);
+      return;
+    }
+    h.src = *s;
+    sim_ip6_header_write(sim_packet_push(p, SIM_IP6_HEADER_LEN), &h);
+    ip->stats.sent++;
+    h.header_length = SIM_IP6_HEADER_LEN;
+    h.upper_protocol = h.next_header;
+    h.next_header_field = 6;
+    ip->steer_fn(ip, NULL, p, &h, steer, ip->route_data);
+    return;
+  }
   uint32_t v = route_value(ip, dst);
   SimIface *out = NULL;
   const SimIp6Addr *gw = NULL;
-  const Ip6NextHop *steer = NULL;
   if (v == SIM_FIB_NONE && sim_ip6_addr_is_multicast(dst) && opts && opts->iface) {
     out = opts->iface; /* link-scope multicast out of a given interface */
   } else if (v == SIM_FIB_NONE) {
@@ -876,9 +911,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     return;
   } else if (v != NH_LOCAL && !NH_IS_SID(v)) {
     const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-    if (nh->kind == NH_STEER) {
-      steer = nh; /* handed to its module once the header is on */
-    } else if (nh->n > 1) {
+    if (nh->n > 1) {
       /* the hash needs the header and ports: write them first */
       static const SimIp6Addr unspecified;
       h.src = src ? *src : unspecified;
@@ -905,17 +938,6 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
   uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
   sim_ip6_header_write(b, &h);
   ip->stats.sent++;
-  if (SIM_UNLIKELY(steer)) {
-    h.header_length = SIM_IP6_HEADER_LEN;
-    h.upper_protocol = h.next_header;
-    h.next_header_field = 6;
-    if (!ip->steer_fn) {
-      sim_node_drop(node, NULL, p, SIM_DROP_POLICY);
-      return;
-    }
-    ip->steer_fn(ip, NULL, p, &h, steer->first, ip->route_data);
-    return;
-  }
   if (!out) {
     /* to ourselves: through a zero-delay event, never re-entrantly */
     sim_schedule(sim_net_context(ip->net), 0, sim_node_entity(node), loopback_deliver, ip,
@@ -1115,6 +1137,18 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
         unsigned flags)
 {
   SimNode *node = ip->node;
+  if (SIM_UNLIKELY(ip->steer) && !(flags & SIM_IP6_FWD_NO_STEER) && v != NH_LOCAL &&
+      !NH_IS_SID(v)) {
+    /* steering routes come before the table's routes */
+    uint32_t id = steer_lookup(ip, k, &h->dst);
+    if (id != SIM_FIB_NONE && ip->steer_fn) {
+      h->header_length = SIM_IP6_HEADER_LEN;
+      h->upper_protocol = h->next_header;
+      h->next_header_field = 6;
+      ip->steer_fn(ip, iface, p, h, id, ip->route_data);
+      return;
+    }
+  }
   if (v == SIM_FIB_NONE && k == 0)
     v = route_value(ip, &h->dst);
   if (SIM_UNLIKELY(v == SIM_FIB_NONE || v == NH_UNREACHABLE)) {
@@ -1135,22 +1169,6 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
     return;
   }
   const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-  if (SIM_UNLIKELY(nh->kind == NH_STEER)) {
-    if (!(flags & SIM_IP6_FWD_NO_STEER)) {
-      if (!ip->steer_fn) {
-        sim_node_drop(node, iface, p, SIM_DROP_POLICY);
-        return;
-      }
-      h->header_length = SIM_IP6_HEADER_LEN;
-      h->upper_protocol = h->next_header;
-      h->next_header_field = 6;
-      ip->steer_fn(ip, iface, p, h, nh->first, ip->route_data);
-      return;
-    }
-    sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
-    sim_node_drop(node, iface, p, SIM_DROP_NO_ROUTE);
-    return;
-  }
   if (SIM_UNLIKELY(h->hop_limit <= 1) && (flags & SIM_IP6_FWD_HOP_LIMIT)) {
     /* RFC 8200 §3 / RFC 4443 §3.3: Time Exceeded, code 0 */
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
@@ -1200,8 +1218,6 @@ sim__ip6_next_hop(SimIp6 *ip, const SimIp6Addr *dst, SimIface **out, SimIp6Addr 
   if (v == SIM_FIB_NONE || v == NH_LOCAL || v == NH_UNREACHABLE || NH_IS_SID(v))
     return FALSE;
   const Ip6NextHop *nh = &g_array_index(ip->nh, Ip6NextHop, v);
-  if (nh->kind == NH_STEER)
-    return FALSE;
   const SimIp6Addr *g = NULL;
   *out = nh_pick_gw(ip, nh, 0, &g);
   *gw = g ? *g : *dst;

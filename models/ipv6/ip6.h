@@ -205,8 +205,11 @@ SIM_API gboolean sim_ip6_table_add_local(SimIp6 *ip, uint32_t table, const SimIp
 typedef void (*SimIp6RouteFunc)(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h,
                                 uint32_t id, void *data);
 /* @local_sid runs at input, before any forwarding step (RFC 8986 §4);
- * @steer runs when a packet would be forwarded or sent on the route,
- * before its hop limit is checked. */
+ * @steer runs when a packet to a steering prefix would be forwarded or
+ * sent, before its hop limit is checked. Steering prefixes sit in their
+ * own table beside each routing table and are looked up first: they take
+ * precedence over the table's routes, which stay in place for packets the
+ * module leaves alone (SIM_IP6_FWD_NO_STEER). */
 SIM_API void sim_ip6_set_route_handlers(SimIp6 *ip, SimIp6RouteFunc local_sid,
                                         SimIp6RouteFunc steer, void *data);
 /* A local SID route (id < 2^28 - 3) and a steering route in @table. */

@@ -304,6 +304,14 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
     sim_node_drop(node, iface, p, SIM_DROP_POLICY); /* an SRH goes into IPv6 packets only */
     return;
   }
+  /* RFC 8754 §2: Hdr Ext Len is 8 bits, so an SRH (HMAC TLV included)
+   * holds at most 2048 bytes; a longer path (e.g. a service SID or the
+   * original destination added to a long policy) cannot be encoded */
+  unsigned want = (insert ? 1u : 0u) + n - (reduced ? 1u : 0u);
+  if (want > SIM_SRH_MAX_SEGMENTS || (want && sim_srh_size(want, cfg->hmac.key_id != 0) > 2048)) {
+    sim_node_drop(node, iface, p, SIM_DROP_POLICY);
+    return;
+  }
   /* the list in wire order: Segment List[0] is the last segment; an
    * inserted SRH ends with the original destination */
   SimIp6Addr list[SIM_SRH_MAX_SEGMENTS];
@@ -396,9 +404,10 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
     }
   }
   /* the outer packet starts here: in Linux-compatible mode the forwarding
-   * path decrements its (copied) hop limit */
+   * path decrements its (copied) hop limit - for packets that came in
+   * only: the kernel's local output path (ip6_output) does not */
   sim_ip6_forward(ip, iface, p, SIM_IP6_TABLE_MAIN,
-                  (lx ? SIM_IP6_FWD_HOP_LIMIT : 0) | SIM_IP6_FWD_FRAGMENT);
+                  (lx && iface ? SIM_IP6_FWD_HOP_LIMIT : 0) | SIM_IP6_FWD_FRAGMENT);
 }
 
 /* ---- steering ------------------------------------------------------------------------------------ */

@@ -53,10 +53,12 @@ sim_srh_parse(const uint8_t *pkt, size_t real, size_t off, size_t nh_field, SimS
     goto fail;
   }
   /* RFC 8754 §2: Hdr Ext Len counts 8-octet units; each segment is two.
-   * An odd length or none at all cannot hold a segment list. */
-  if (b[1] == 0 || (b[1] & 1)) {
+   * An odd length is valid (TLVs fill 8-octet units: the HMAC TLV is
+   * five); below two there is no room for a segment: max_LE < 0, and
+   * RFC 8986 §4.1 S08-S10 points at Segments Left. */
+  if (b[1] < 2) {
     err = SIM_SRH_ERR_LENGTH;
-    ptr = off + 1;
+    ptr = off + 3;
     goto fail;
   }
   unsigned max_le = b[1] / 2u - 1u; /* RFC 8986 §4.1 S08 */

@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "ipesim-srv6"
 #include "config.h"
 
+#include "ip6-private.h"
 #include "srv6-private.h"
 
 #include <string.h>
@@ -630,7 +631,6 @@ walk(SimSrv6Packet *pk, SimSrh *srh_buf)
 static void
 sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t id, void *data)
 {
-  (void)ip;
   SimSrv6 *sr = data;
   SimSrv6Sid *sid = sr->sids->pdata[id];
   sid->counters.packets++;
@@ -639,6 +639,26 @@ sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t i
   SimSrv6Packet pk = { sr, sid, iface, p, h, NULL, 0, 0, 0 };
   if (!walk(&pk, &srh))
     return;
+  if (pk.upper_proto == SIM_IPPROTO_FRAGMENT && (!pk.srh || pk.srh->segments_left == 0)) {
+    /* fragments of an encapsulated packet (a headend fragments the outer
+     * packet, RFC 2473 §7.1): the SID node reassembles them first */
+    h->header_length = pk.upper;
+    h->upper_protocol = SIM_IPPROTO_FRAGMENT;
+    SimPacket *whole = sim__ip6_reassemble(ip, iface, p, h);
+    if (!whole)
+      return;
+    SimIp6Header wh;
+    sim_ip6_header_read(sim_packet_data(whole), sim_packet_real_length(whole), &wh);
+    if (wh.next_header == SIM_IPPROTO_HOPOPTS && sim_packet_real_length(whole) >= 48) {
+      wh.header_length = (uint16_t)(SIM_IP6_HEADER_LEN + ((size_t)sim_packet_data(whole)[41] + 1) * 8);
+      wh.upper_protocol = sim_packet_data(whole)[40];
+      wh.next_header_field = 40;
+    }
+    *h = wh;
+    pk.p = whole;
+    if (!walk(&pk, &srh))
+      return;
+  }
   if (pk.srh && pk.srh->hmac_off) {
     /* RFC 8754 §2.1.2.2: verify when we hold the key; Parameter Problem
      * code 0 pointing at the HMAC TLV otherwise */
