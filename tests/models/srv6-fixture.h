@@ -6,9 +6,8 @@
  *
  * Link Lk is 2001:db8:k::/64, node N's address on it ::N (hA ::a, hB ::b);
  * loopbacks 2001:db8:ff::N; locators fc00:0:N::/48; static routes as in
- * the captures (L4 is used only by End.X). Packets can be injected as
- * bytes on any link end (sx_inject); every link is captured into a pcap
- * file read back by sx_frames().
+ * the captures (L4 is used only by End.X). Every link is captured into a
+ * pcap file read back by sx_frames().
  */
 #ifndef IPESIM_TESTS_SRV6_FIXTURE_H
 #define IPESIM_TESTS_SRV6_FIXTURE_H

@@ -64,3 +64,84 @@ Test(srv6, h_encaps_end_end_dt6_round_trip)
   (void)end;
   sx_free(&t);
 }
+
+/* RFC 2473 §7.1 with RFC 8200 §4.5: the headend fragments the outer packet
+ * after the SRH (the SRH is processed on the way: it belongs to the
+ * unfragmentable part); the decapsulating SID reassembles first */
+Test(srv6, fragmented_tunnel_packets_are_reassembled_at_the_sid)
+{
+  Sx t;
+  sx_init(&t, true);
+  sim_iface_set_mtu(sim_link_end(t.l[SX_L2], 0), 1280);
+  sx_default_sids(&t);
+  sx_policy(&t, SX_R1, "to-b", "2001:db8:5::/64", "fc00:0:2::1, fc00:0:3::d6", NULL);
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  tc.size = 1180; /* inner 1228 bytes: under 1280, too big once encapsulated */
+  tc.max_packets = 3;
+  tc.pps = 100;
+  tc.start = SIM_MS(1);
+  SimIp6Addr hb = fx_addr("2001:db8:5::b");
+  SimFlow *f = sim_flow_new(t.net, "f", t.n[SX_HA], t.n[SX_HB], &hb, &tc, NULL);
+  cr_assert_not_null(f);
+  sim_run_until(t.ctx, SIM_MS(100));
+  cr_assert_eq(sim_flow_stats(f)->rx_packets, 3, "delivered %" PRIu64,
+               sim_flow_stats(f)->rx_packets);
+  cr_assert_eq(sim_ip6_stats(sim_ip6_of(t.n[SX_R1]))->fragmented, 3);
+  FxPcap l2 = sx_frames(&t, SX_L2);
+  cr_assert_eq(l2.frames->len, 6, "two fragments per packet: %u frames", l2.frames->len);
+  size_t len;
+  const uint8_t *r = sx_ip6(&l2, 0, &len);
+  cr_assert_eq(r[6], 43, "the SRH first");
+  cr_assert_eq(r[40], 44, "then the Fragment header (SRH Next Header %u)", r[40]);
+  cr_assert_eq(r[80], 41, "fragmenting the inner packet");
+  cr_assert_leq(len, 1280);
+  fx_pcap_clear(&l2);
+  FxPcap l5 = sx_frames(&t, SX_L5);
+  cr_assert_eq(l5.frames->len, 3, "whole inner packets on L5: %u", l5.frames->len);
+  fx_pcap_clear(&l5);
+  sx_free(&t);
+}
+
+/* steering rules with a classifier only: flows no rule takes follow the
+ * routes underneath the steering prefix */
+Test(srv6, unmatched_flows_follow_the_routes)
+{
+  Sx t;
+  sx_init(&t, true);
+  sx_default_sids(&t);
+  SimSrv6Policy *pol = sim_srv6_policy_new(t.sr[SX_R1], "x", 0, NULL, NULL, NULL);
+  SimIp6Addr segs[] = { fx_addr("fc00:0:2::1"), fx_addr("fc00:0:3::d6") };
+  cr_assert(sim_srv6_policy_add_segment_list(pol, 100, segs, 2, 1, NULL));
+  SimSrv6Match m;
+  sim_srv6_match_init(&m);
+  m.protocol = SIM_IPPROTO_UDP;
+  m.dport_min = m.dport_max = 5000;
+  SimIp6Prefix p = { fx_addr("2001:db8:5::b"), 128 };
+  GError *e = NULL;
+  cr_assert(sim_srv6_steer(t.sr[SX_R1], 0, &p, &m, pol, NULL, NULL, &e), "%s",
+            e ? e->message : "");
+  SimTrafficConfig tc;
+  sim_traffic_config_init(&tc);
+  tc.max_packets = 5;
+  tc.pps = 1000;
+  tc.size = 100;
+  SimIp6Addr hb = fx_addr("2001:db8:5::b");
+  tc.port = 5000;
+  SimFlow *steered = sim_flow_new(t.net, "steered", t.n[SX_HA], t.n[SX_HB], &hb, &tc, NULL);
+  tc.port = 6000;
+  SimFlow *plain = sim_flow_new(t.net, "plain", t.n[SX_HA], t.n[SX_HB], &hb, &tc, NULL);
+  cr_assert(steered && plain);
+  sim_run_until(t.ctx, SIM_MS(50));
+  cr_assert_eq(sim_flow_stats(steered)->rx_packets, 5);
+  cr_assert_eq(sim_flow_stats(plain)->rx_packets, 5, "the unmatched flow: %" PRIu64,
+               sim_flow_stats(plain)->rx_packets);
+  cr_assert_eq(sim_srv6_policy_counters(pol)->packets, 5);
+  FxPcap l2 = sx_frames(&t, SX_L2);
+  unsigned encapsulated = 0;
+  for (guint i = 0; i < l2.frames->len; i++)
+    encapsulated += sx_ip6(&l2, i, NULL)[6] == 43;
+  cr_assert_eq(encapsulated, 5, "%u of %u frames encapsulated", encapsulated, l2.frames->len);
+  fx_pcap_clear(&l2);
+  sx_free(&t);
+}
