@@ -157,6 +157,7 @@ typedef struct {
 
 struct _SimFib {
   FibNode root;
+  uint64_t generation; /* changes with every insert and remove */
   size_t n_prefixes;
   size_t bytes;   /* heap bytes, this struct included */
   FibHash *hash;  /* NULL while the table is small (or the search is not allowed) */
@@ -991,6 +992,7 @@ sim_fib_insert(SimFib *fib, const SimIp6Addr *prefix, unsigned len, uint32_t val
   g_return_if_fail(fib != NULL && prefix != NULL);
   g_return_if_fail(len <= 128);
   g_return_if_fail(value != SIM_FIB_NONE);
+  fib->generation++;
 
   uint64_t hi, lo;
   load_prefix(prefix, len, &hi, &lo);
@@ -1004,6 +1006,7 @@ sim_fib_remove(SimFib *fib, const SimIp6Addr *prefix, unsigned len)
 {
   g_return_val_if_fail(fib != NULL && prefix != NULL, FALSE);
   g_return_val_if_fail(len <= 128, FALSE);
+  fib->generation++;
 
   uint64_t hi, lo;
   load_prefix(prefix, len, &hi, &lo);
@@ -1120,4 +1123,10 @@ sim_fib_uses_length_search(const SimFib *fib)
 {
   g_return_val_if_fail(fib != NULL, FALSE);
   return fib->hash && fib->hash->n_search;
+}
+
+uint64_t
+sim_fib_generation(const SimFib *fib)
+{
+  return fib->generation;
 }

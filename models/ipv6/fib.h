@@ -99,6 +99,9 @@ SIM_API uint32_t sim_fib_get(const SimFib *fib, const SimIp6Addr *prefix, unsign
  * Returns: the number of prefixes in @fib.
  */
 SIM_API size_t sim_fib_size(const SimFib *fib);
+/* A counter that changes with every insert and remove: lookups cached by
+ * (address, generation) stay valid while it holds. */
+SIM_API uint64_t sim_fib_generation(const SimFib *fib);
 
 /**
  * sim_fib_memory:

@@ -157,6 +157,20 @@ void sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const Sim
 /* The interface and neighbour address a packet to @dst goes to. */
 gboolean sim__ip6_next_hop(SimIp6 *ip, const SimIp6Addr *dst, SimIface **out, SimIp6Addr *gw);
 
+/* A one-entry lookup cache (an SRv6 SID keeps one for its next segment):
+ * valid while the table's generation holds. */
+typedef struct {
+  SimIp6Addr dst;
+  uint64_t generation;
+  uint32_t value;
+  uint32_t table; /* index + 1; 0: empty */
+} Ip6RouteCache;
+
+/* sim_ip6_forward() with a lookup cache and the packet's header already
+ * parsed (@h must match the bytes). */
+void sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h,
+                             uint32_t table, unsigned flags, Ip6RouteCache *cache);
+
 void sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 

@@ -1118,6 +1118,34 @@ sim_ip6_forward(SimIp6 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsig
 }
 
 void
+sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h,
+                        uint32_t table, unsigned flags, Ip6RouteCache *c)
+{
+  int k = table_index(ip, table);
+  if (SIM_UNLIKELY(k < 0 || ip->depth >= IP6_MAX_RESUBMIT)) {
+    sim_node_drop(ip->node, iface, p, k < 0 ? SIM_DROP_NO_ROUTE : SIM_DROP_LOOP);
+    return;
+  }
+  SimFib *fib = fib_at(ip, (unsigned)k);
+  uint32_t v;
+  if (c->table == (uint32_t)k + 1 && c->generation == sim_fib_generation(fib) &&
+      sim_ip6_addr_equal(&c->dst, &h->dst)) {
+    v = c->value;
+  } else {
+    v = k == 0 ? route_value(ip, &h->dst) : sim_fib_lookup(fib, &h->dst, NULL);
+    if (v == SIM_FIB_NONE)
+      v = NH_UNREACHABLE;
+    c->table = (uint32_t)k + 1;
+    c->dst = h->dst;
+    c->value = v;
+    c->generation = sim_fib_generation(fib);
+  }
+  ip->depth++;
+  forward(ip, iface, p, h, (unsigned)k, v, flags);
+  ip->depth--;
+}
+
+void
 sim_ip6_transmit(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIface *out,
                  const SimIp6Addr *nexthop)
 {

@@ -75,7 +75,11 @@ send_next(SimSrv6Packet *pk)
     return;
   }
   uint32_t table = c && (pk->sid->row->needs & SIM_SRV6_NEEDS_TABLE) ? c->table : SIM_IP6_TABLE_MAIN;
-  sim_ip6_forward(ip, pk->iface, p, table, lx ? SIM_IP6_FWD_HOP_LIMIT : 0);
+  if (pk->sid) /* the SID's next segment is mostly the same: its lookup is cached */
+    sim__ip6_forward_cached(ip, pk->iface, p, pk->h, table, lx ? SIM_IP6_FWD_HOP_LIMIT : 0,
+                            &((SimSrv6Sid *)pk->sid)->next);
+  else
+    sim_ip6_forward(ip, pk->iface, p, table, lx ? SIM_IP6_FWD_HOP_LIMIT : 0);
 }
 
 /* ---- building blocks ------------------------------------------------------------------------ */
@@ -158,9 +162,10 @@ ultimate(SimSrv6Packet *pk)
   if ((fl & SIM_SRV6_USP) && pk->srh)
     sim_srv6_remove_srh(pk); /* §4.16.2 S02.1-S02.3, then the next header */
   if ((fl & SIM_SRV6_USD) && pk->upper_proto == SIM_IPPROTO_IPV6) {
-    /* §4.16.3 S01-S03: decapsulate, egress FIB lookup */
+    /* §4.16.3 S01-S03: decapsulate, then End: the egress FIB lookup,
+     * End.X: the L3 adjacency J, End.T: a lookup in table T */
     sim_srv6_decapsulate(pk);
-    forward_inner6(pk, SIM_IP6_TABLE_MAIN);
+    send_next(pk);
     return;
   }
   if ((fl & SIM_SRV6_USD) && pk->upper_proto == SIM_IPPROTO_IPV4) {
@@ -192,7 +197,7 @@ next_csid(SimSrv6Packet *pk)
   memset(b + 24 + 16 - c, 0, c);
   memcpy(pk->h->dst.b, b + 24, 16);
   if (!linux_mode(pk))
-    b[7]--; /* S07 */
+    pk->h->hop_limit = --b[7]; /* S07 */
   send_next(pk); /* S08 */
   return true;
 }
@@ -250,7 +255,7 @@ replace_csid(SimSrv6Packet *pk)
       /* S14-S18: the container is done: the next entry is a whole SID */
       sl--;
       b[s->off + 3] = (uint8_t)sl;
-      b[7]--;
+      pk->h->hop_limit = --b[7];
       memcpy(b + 24, b + s->off + 8 + 16 * (size_t)sl, 16);
       memcpy(pk->h->dst.b, b + 24, 16);
       if ((flavours(pk) & SIM_SRV6_PSP) && sl == 0)
@@ -263,7 +268,7 @@ replace_csid(SimSrv6Packet *pk)
     b[s->off + 3] = (uint8_t)sl;
     idx = 128 / nf - 1;
   }
-  b[7]--; /* S27 */
+  pk->h->hop_limit = --b[7]; /* S27 */
   /* S28: the C-SID into the bits [B..B+NF-1] of the destination, the
    * index into the argument's low bits */
   memcpy(b + 24 + bl / 8, csid_at(b, s, sl, idx, nf), nf / 8);
@@ -299,7 +304,7 @@ sim_srv6_end(SimSrv6Packet *pk)
     return;
   uint8_t *b = bytes(pk);
   if (!linux_mode(pk))
-    b[7]--;            /* S12 */
+    pk->h->hop_limit = --b[7]; /* S12 */
   sl--;                /* S13 */
   b[s->off + 3] = (uint8_t)sl;
   memcpy(b + 24, b + s->off + 8 + 16 * (size_t)sl, 16); /* S14 */

@@ -4,6 +4,7 @@
 
 #include "srv6.h"
 #include "net.h"
+#include "ip6-private.h"
 
 struct _SimSrv6Sid {
   SimSrv6SidConfig cfg;      /* segments and behaviour name point into the fields below */
@@ -13,6 +14,7 @@ struct _SimSrv6Sid {
   SimSrv6Counters counters;
   uint64_t drops[SIM_DROP_N];
   uint32_t index;
+  Ip6RouteCache next; /* the lookup of the last next segment */
 };
 
 typedef struct {
