@@ -835,6 +835,10 @@ sim_ip6_select_source(SimIp6 *ip, const SimIp6Addr *dst)
   SimIface *out = sim_ip6_route_lookup(ip, dst, 0, &local);
   if (local)
     return dst;
+  /* a steered destination leaves through its policy, not an interface:
+   * the node's primary (loopback) address, as for module routes */
+  if (steer_lookup(ip, 0, dst) != SIM_FIB_NONE)
+    return sim_ip6_primary_address(ip);
   const SimIp6Addr *a = out ? sim_ip6_iface_address(ip, out) : NULL;
   return a ? a : sim_ip6_primary_address(ip);
 }

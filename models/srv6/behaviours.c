@@ -165,6 +165,12 @@ ultimate(SimSrv6Packet *pk)
     /* §4.16.3 S01-S03: decapsulate, then End: the egress FIB lookup,
      * End.X: the L3 adjacency J, End.T: a lookup in table T */
     sim_srv6_decapsulate(pk);
+    /* the exposed packet is forwarded on its own header */
+    if (!sim_ip6_header_read(sim_packet_data(pk->p), sim_packet_real_length(pk->p), pk->h)) {
+      sim_node_drop(sim_ip6_node(pk->sr->ip), pk->iface, pk->p, SIM_DROP_BAD_HEADER);
+      pk->p = NULL;
+      return;
+    }
     send_next(pk);
     return;
   }

@@ -414,6 +414,18 @@ sim_srv6_sid_flavours(const SimSrv6Sid *sid)
   return sid->cfg.flavours;
 }
 
+const SimSrv6Behaviour *
+sim_srv6_sid_row(const SimSrv6Sid *sid)
+{
+  return sid->row;
+}
+
+const SimSrv6SidConfig *
+sim_srv6_sid_config(const SimSrv6Sid *sid)
+{
+  return &sid->cfg;
+}
+
 const SimSrv6Counters *
 sim_srv6_sid_counters(const SimSrv6Sid *sid)
 {

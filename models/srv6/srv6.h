@@ -99,6 +99,7 @@ SIM_API void sim_srh_hmac(const SimIp6Addr *src, const uint8_t *srh, uint32_t ke
 typedef struct _SimSrv6 SimSrv6;
 typedef struct _SimSrv6Sid SimSrv6Sid;
 typedef struct _SimSrv6Policy SimSrv6Policy;
+typedef struct _SimSrv6Behaviour SimSrv6Behaviour;
 
 SIM_API SimSrv6 *sim_srv6_install(SimIp6 *ip);
 SIM_API SimSrv6 *sim_srv6_of(const SimIp6 *ip);
@@ -177,6 +178,9 @@ SIM_API const SimIp6Prefix *sim_srv6_sid_prefix(const SimSrv6Sid *sid);
 SIM_API const char *sim_srv6_sid_behaviour(const SimSrv6Sid *sid);
 SIM_API unsigned sim_srv6_sid_flavours(const SimSrv6Sid *sid);
 SIM_API const SimSrv6Counters *sim_srv6_sid_counters(const SimSrv6Sid *sid);
+/* The SID's behaviour row (its data pointer included) and configuration. */
+SIM_API const SimSrv6Behaviour *sim_srv6_sid_row(const SimSrv6Sid *sid);
+SIM_API const SimSrv6SidConfig *sim_srv6_sid_config(const SimSrv6Sid *sid);
 /* Drops at this SID by reason (SimDropReason), zero for the others. */
 SIM_API uint64_t sim_srv6_sid_drops(const SimSrv6Sid *sid, SimDropReason reason);
 /* "PSP,USD" etc. into @buf (at least 64 bytes); "" for none. */
@@ -204,13 +208,14 @@ typedef struct {
 
 typedef void (*SimSrv6Func)(SimSrv6Packet *pk);
 
-typedef struct {
+struct _SimSrv6Behaviour {
   const char *name;      /* as written in scenarios, e.g. "End.DT46" */
   const char *reference; /* e.g. "RFC 8986 §4.8" */
   unsigned needs;        /* SimSrv6Needs */
   unsigned flavours;     /* flavours it accepts */
   SimSrv6Func input;
-} SimSrv6Behaviour;
+  void *data;            /* the row's own data (user rows), may be NULL */
+};
 
 /* Adds a behaviour row for every node of @net (a name not yet used). */
 SIM_API gboolean sim_srv6_register_behaviour(SimNet *net, const SimSrv6Behaviour *row,
