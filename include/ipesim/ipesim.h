@@ -26,6 +26,7 @@
 #include "udp.h"
 #include "routing.h"
 #include "nd.h"
+#include "ip4.h"
 #include "srv6.h"
 #include "app.h"
 #include "results.h"

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "udp.h"
+#include "ip4.h"
 
 #include <math.h>
 #include <string.h>
@@ -240,8 +241,10 @@ flow_send(SimFlow *f, SimTime now)
     /* a PMTU-aware sender (RFC 8899): datagrams as large as the path
      * takes, as Packet Too Big messages have taught the source */
     uint32_t pmtu = sim_flow_path_mtu(f);
-    if (pmtu > SIM_IP6_HEADER_LEN + SIM_UDP_HEADER_LEN)
-      size = MIN(pmtu, 65535u) - SIM_IP6_HEADER_LEN - SIM_UDP_HEADER_LEN;
+    uint32_t hdr = (sim_ip4_is_mapped(&f->dst_addr) ? SIM_IP4_HEADER_LEN : SIM_IP6_HEADER_LEN) +
+                   SIM_UDP_HEADER_LEN;
+    if (pmtu > hdr)
+      size = MIN(pmtu, 65535u) - hdr;
   }
   SimPacket *p = sim_packet_new(sim_net_pool(f->net), SIM_PACKET_DEFAULT_HEADROOM, 0, size);
   SimPacketMeta *m = sim_packet_meta(p);
@@ -482,6 +485,14 @@ sim_flow_path_mtu(const SimFlow *flow)
 {
   SimIp6 *ip = sim_ip6_of(flow->src);
   gboolean local = FALSE;
+  if (sim_ip4_is_mapped(&flow->dst_addr)) {
+    /* IPv4: no Path MTU Discovery here, the first hop's MTU */
+    SimIp4 *ip4 = sim_ip4_of(flow->src);
+    SimIface *o4 = ip4 ? sim_ip4_route_lookup(ip4, SIM_IP6_TABLE_MAIN,
+                                              sim_ip4_from_mapped(&flow->dst_addr), NULL, &local)
+                       : NULL;
+    return o4 ? sim_iface_mtu(o4) : local ? 65535 : 0;
+  }
   SimIface *out = sim_ip6_route_lookup(ip, &flow->dst_addr, 0, &local);
   if (!out)
     return local ? 65535 : 0;

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "../ipv4/ip4.h"
 
 #include <string.h>
 
@@ -153,6 +154,22 @@ sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint
   for (int i = 0; i < 8; i++)
     w[8 + i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
   sim_packet_meta(m)->created = now;
+  if (SIM_UNLIKELY(sim_ip4_is_mapped(dst))) {
+    /* an IPv4 destination: ICMP echo (RFC 792), the same layout */
+    SimIp4 *ip4 = sim_ip4_of(ip->node);
+    sim_net_packet_created(ip->net, m);
+    if (!ip4) {
+      sim_node_drop(ip->node, NULL, m, SIM_DROP_NO_IPV4);
+      return;
+    }
+    w[0] = 8;
+    uint16_t ck = (uint16_t)~sim_inet_fold(sim_inet_sum(0, w, ICMP6_HEADER_LEN + 8));
+    w[2] = (uint8_t)(ck >> 8);
+    w[3] = (uint8_t)ck;
+    sim_ip4_output(ip4, m, 0, sim_ip4_from_mapped(dst), SIM_IPPROTO_ICMP,
+                   opts ? opts->hop_limit : 0, opts ? opts->traffic_class : 0);
+    return;
+  }
   const SimIp6Addr *src = sim_ip6_select_source(ip, dst);
   if (!src) {
     sim_net_packet_created(ip->net, m);

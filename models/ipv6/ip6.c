@@ -293,6 +293,12 @@ table_index(const SimIp6 *ip, uint32_t table)
   return -1;
 }
 
+int
+sim__ip6_table_index(const SimIp6 *ip, uint32_t table)
+{
+  return table_index(ip, table);
+}
+
 static inline SimFib *
 fib_at(const SimIp6 *ip, unsigned k)
 {
@@ -316,6 +322,12 @@ iface_tindex(const SimIp6 *ip, const SimIface *iface)
     return 0;
   uint32_t i = sim_iface_index(iface);
   return i < ip->iface_table->len ? g_array_index(ip->iface_table, uint32_t, i) : 0;
+}
+
+unsigned
+sim__ip6_iface_table_index(const SimIp6 *ip, const SimIface *iface)
+{
+  return iface_tindex(ip, iface);
 }
 
 static gboolean

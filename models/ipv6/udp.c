@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "../ipv4/ip4.h"
 
 #include <string.h>
 
@@ -117,11 +118,75 @@ sim_udp_ip6(const SimUdpSocket *sock)
   return sock->ip;
 }
 
+/* The UDP header at @h for @len bytes from @sport to @dport, checksum 0. */
+static void
+put_header(uint8_t *h, uint16_t sport, uint16_t dport, size_t len)
+{
+  h[0] = (uint8_t)(sport >> 8);
+  h[1] = (uint8_t)sport;
+  h[2] = (uint8_t)(dport >> 8);
+  h[3] = (uint8_t)dport;
+  h[4] = (uint8_t)(len >> 8);
+  h[5] = (uint8_t)len;
+  h[6] = h[7] = 0;
+}
+
+/* The RFC 768 checksum over the IPv4 pseudo-header (virtual payload
+ * counts as zeros): a one's complement sum is the same with the addresses
+ * IPv4-mapped, as ::ffff: adds only 0xffff twice. */
+static uint16_t
+checksum4(const SimPacket *p, const SimIp6Addr *src, const SimIp6Addr *dst)
+{
+  return sim_ip6_upper_checksum(p, src, dst, SIM_IPPROTO_UDP);
+}
+
+/* UDP over IPv4: @dst is IPv4-mapped. */
+static void
+udp_sendto4(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, uint16_t dport,
+            const SimIp6SendOpts *opts)
+{
+  SimIp6 *ip = sock->ip;
+  SimIp4 *ip4 = sim_ip4_of(ip->node);
+  uint32_t d = sim_ip4_from_mapped(dst);
+  uint32_t s = 0;
+  if (ip4) {
+    uint32_t gw;
+    gboolean local = FALSE;
+    SimIface *out = sim_ip4_route_lookup(ip4, SIM_IP6_TABLE_MAIN, d, &gw, &local);
+    s = local ? d : out ? sim_ip4_iface_address(ip4, out) : 0;
+    if (!s)
+      s = sim_ip4_primary_address(ip4);
+  }
+  if (!s) {
+    sim_node_drop(ip->node, NULL, payload, SIM_DROP_NO_IPV4);
+    return;
+  }
+  size_t len = sim_packet_length(payload) + SIM_UDP_HEADER_LEN;
+  if (len + SIM_IP4_HEADER_LEN > 0xffff) {
+    sim_node_drop(ip->node, NULL, payload, SIM_DROP_TOO_BIG);
+    return;
+  }
+  uint8_t *h = sim_packet_push(payload, SIM_UDP_HEADER_LEN);
+  put_header(h, sock->port, dport, len);
+  SimIp6Addr src = sim_ip4_mapped(s);
+  uint16_t ck = checksum4(payload, &src, dst);
+  if (ck == 0)
+    ck = 0xffff;
+  h[6] = (uint8_t)(ck >> 8);
+  h[7] = (uint8_t)ck;
+  sim_ip4_output(ip4, payload, s, d, SIM_IPPROTO_UDP, opts ? (uint8_t)opts->hop_limit : 0,
+                 opts ? opts->traffic_class : 0);
+}
+
 void
 sim_udp_sendto(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, uint16_t dport,
                const SimIp6SendOpts *opts)
 {
   SimIp6 *ip = sock->ip;
+  if (SIM_UNLIKELY(sim_ip4_is_mapped(dst))) {
+    udp_sendto4(sock, payload, dst, dport, opts);
+    return;
+  }
   uint64_t gen = sim_net_route_generation(ip->net);
   if (!sock->cache_valid || sock->cache_gen != gen || !sim_ip6_addr_equal(&sock->cache_dst, dst)) {
     const SimIp6Addr *src = sim_ip6_select_source(ip, dst);
@@ -153,6 +218,39 @@ sim_udp_sendto(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, ui
   h[6] = (uint8_t)(ck >> 8);
   h[7] = (uint8_t)ck;
   sim_ip6_output(ip, payload, &sock->cache_src, dst, SIM_IPPROTO_UDP, opts);
+}
+
+void
+sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
+                size_t ip4_header_len)
+{
+  SimNode *node = ip->node;
+  if (SIM_UNLIKELY(sim_packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
+    sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
+    return;
+  }
+  const uint8_t *b = sim_packet_data(p);
+  uint16_t sport = (uint16_t)((b[0] << 8) | b[1]);
+  uint16_t dport = (uint16_t)((b[2] << 8) | b[3]);
+  uint16_t ulen = (uint16_t)((b[4] << 8) | b[5]);
+  uint16_t ck = (uint16_t)((b[6] << 8) | b[7]);
+  if (SIM_UNLIKELY(ulen != sim_packet_length(p) || ulen < SIM_UDP_HEADER_LEN)) {
+    sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
+    return;
+  }
+  /* RFC 768: over IPv4 a zero checksum means none was computed */
+  if (SIM_UNLIKELY(ck != 0 && checksum4(p, &h->src, &h->dst) != 0)) {
+    sim_node_drop(node, iface, p, SIM_DROP_BAD_CHECKSUM);
+    return;
+  }
+  SimUdpSocket *s = ip->udp ? find_port(ip->udp, dport) : NULL;
+  if (!s) {
+    (void)ip4_header_len; /* no ICMPv4 Port Unreachable */
+    sim_node_drop(node, iface, p, SIM_DROP_PORT_UNREACHABLE);
+    return;
+  }
+  sim_packet_pull(p, SIM_UDP_HEADER_LEN);
+  s->fn(s, p, &h->src, sport, h, s->data);
 }
 
 void

@@ -94,13 +94,20 @@ sim__ether_accepts(const SimIface *rx, const uint8_t *dst)
 }
 
 void
-sim_iface_send_ether(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6])
+sim_iface_send_ether_type(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6],
+                          uint16_t ethertype)
 {
   g_return_if_fail(iface->framing == SIM_FRAMING_ETHERNET);
   uint8_t *h = sim_packet_push(p, SIM_ETH_HEADER_LEN);
   memcpy(h, dst_mac, 6);
   memcpy(h + 6, iface->mac, 6);
-  h[12] = SIM_ETHERTYPE_IPV6 >> 8;
-  h[13] = SIM_ETHERTYPE_IPV6 & 0xff;
+  h[12] = (uint8_t)(ethertype >> 8);
+  h[13] = (uint8_t)ethertype;
   sim_iface_send(iface, p);
+}
+
+void
+sim_iface_send_ether(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6])
+{
+  sim_iface_send_ether_type(iface, p, dst_mac, SIM_ETHERTYPE_IPV6);
 }

@@ -67,8 +67,18 @@ SimPcapLinkType
 sim_framing_pcap_linktype(SimFraming f)
 {
   /* PPP's two bytes carry nothing an analysis needs: PPP links are
-   * captured as raw IPv6, which every tool reads. */
-  return f == SIM_FRAMING_ETHERNET ? SIM_PCAP_LINK_ETHERNET : SIM_PCAP_LINK_IPV6;
+   * captured as raw IP (IPv6, or IPv4 by its version nibble), which
+   * every tool reads. */
+  return f == SIM_FRAMING_ETHERNET ? SIM_PCAP_LINK_ETHERNET : SIM_PCAP_LINK_RAW;
+}
+
+static void
+recv4(SimNode *node, SimIface *rx, SimPacket *p)
+{
+  if (node->recv4)
+    node->recv4(node, rx, p);
+  else
+    sim_node_drop(node, rx, p, SIM_DROP_NO_IPV4);
 }
 
 void
@@ -504,8 +514,8 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       return;
     }
     const uint8_t *eh = sim_packet_data(p);
-    if (sim_packet_real_length(p) < SIM_ETH_HEADER_LEN ||
-        ((eh[12] << 8) | eh[13]) != SIM_ETHERTYPE_IPV6) {
+    unsigned type = sim_packet_real_length(p) < SIM_ETH_HEADER_LEN ? 0u : (unsigned)((eh[12] << 8) | eh[13]);
+    if (type != SIM_ETHERTYPE_IPV6 && type != SIM_ETHERTYPE_IPV4) {
       sim_node_drop(node, rx, p, SIM_DROP_BAD_HEADER);
       return;
     }
@@ -514,6 +524,13 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       return;
     }
     sim_packet_pull(p, SIM_ETH_HEADER_LEN);
+    if (SIM_UNLIKELY(type == SIM_ETHERTYPE_IPV4)) {
+      recv4(node, rx, p);
+      return;
+    }
+  } else if (SIM_UNLIKELY(sim_packet_real_length(p) > 0 && (sim_packet_data(p)[0] >> 4) == 4)) {
+    recv4(node, rx, p); /* raw links: the version nibble tells */
+    return;
   }
   if (SIM_LIKELY(node->recv != NULL))
     node->recv(node, rx, p);

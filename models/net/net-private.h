@@ -30,6 +30,7 @@ struct _SimNode {
   char *name;
   GPtrArray *ifaces; /* SimIface*, owned by their links */
   SimNodeRecvFunc recv;
+  SimNodeRecvFunc recv4;
   uint64_t drops[SIM_DROP_N];
   void *slots[SIM_NODE_SLOT_N];
   GDestroyNotify slot_destroy[SIM_NODE_SLOT_N];

@@ -333,6 +333,12 @@ sim_node_set_recv(SimNode *node, SimNodeRecvFunc fn)
   node->recv = fn;
 }
 
+void
+sim_node_set_recv4(SimNode *node, SimNodeRecvFunc fn)
+{
+  node->recv4 = fn;
+}
+
 void *
 sim_node_slot(const SimNode *node, SimNodeSlot slot)
 {

@@ -67,7 +67,8 @@ typedef struct _SimQdisc SimQdisc;
   X(SRV6_SEGMENTS_LEFT, "srv6_segments_left") /* Segments Left not 0 at a decapsulating SID */ \
   X(SRV6_INGRESS, "srv6_ingress")     /* SR domain ingress filter (RFC 8754 §5.1) */           \
   X(SRV6_HMAC, "srv6_hmac")           /* HMAC TLV missing or not verified (RFC 8754 §2.1.2) */ \
-  X(SRV6_NO_IPV4, "srv6_no_ipv4")     /* an IPv4 packet where IPv4 is not configured */
+  X(SRV6_NO_IPV4, "srv6_no_ipv4")     /* an IPv4 packet where IPv4 is not configured */     \
+  X(NO_IPV4, "no_ipv4")               /* IPv4 at a node or on a link that does not carry it */
 
 typedef enum {
 #define SIM_DROP_ENUM(id, name) SIM_DROP_##id,
@@ -270,6 +271,7 @@ SIM_API SimPcapLinkType sim_framing_pcap_linktype(SimFraming f);
 
 #define SIM_ETH_HEADER_LEN 14
 #define SIM_ETHERTYPE_IPV6 0x86dd
+#define SIM_ETHERTYPE_IPV4 0x0800
 
 /* Interface MACs default to 02:NN:NN:NN:II:II (locally administered: node
  * and interface index). */
@@ -291,6 +293,9 @@ SIM_API void sim_ether_multicast_mac(const uint8_t ip6_group[16], uint8_t mac[6]
  * the header). Only on Ethernet links.
  */
 SIM_API void sim_iface_send_ether(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6]);
+/* The same with another EtherType (e.g. SIM_ETHERTYPE_IPV4). */
+SIM_API void sim_iface_send_ether_type(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6],
+                                       uint16_t ethertype);
 
 /**
  * sim_switch_new:
@@ -305,6 +310,10 @@ SIM_API gboolean sim_node_is_switch(const SimNode *node);
 /* Upper-layer receive hook of a node: the IPv6 layer installs itself here. */
 typedef void (*SimNodeRecvFunc)(SimNode *node, SimIface *iface, SimPacket *p);
 SIM_API void sim_node_set_recv(SimNode *node, SimNodeRecvFunc fn);
+/* The same for IPv4 packets (EtherType 0x0800, or version 4 on raw
+ * links): the IPv4 layer installs itself here; without it they are
+ * dropped as no_ipv4. */
+SIM_API void sim_node_set_recv4(SimNode *node, SimNodeRecvFunc fn);
 
 /* Per-node protocol state slots for the layers above (IPv6 stack, UDP,
  * applications), so that models find their state without lookups. */
@@ -314,6 +323,7 @@ typedef enum {
   SIM_NODE_SLOT_L2, /* switch state */
   SIM_NODE_SLOT_ND, /* Neighbor Discovery */
   SIM_NODE_SLOT_SRV6,
+  SIM_NODE_SLOT_IP4,
   SIM_NODE_SLOT_N
 } SimNodeSlot;
 SIM_API void *sim_node_slot(const SimNode *node, SimNodeSlot slot);

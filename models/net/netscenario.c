@@ -15,6 +15,7 @@
 #include "netscenario-private.h"
 #include "results.h"
 #include "nd.h"
+#include "ip4.h"
 #include "routing.h"
 #include "simunits.h"
 #include "topo.h"
@@ -1218,6 +1219,14 @@ apply_nd(SimNetRun *run, NodeSection *ns, GError **error)
 static gboolean
 unreachable(SimRouting *routing, SimNode *src, SimNode *dst, const SimIp6Addr *dst_addr)
 {
+  if (dst_addr && sim_ip4_is_mapped(dst_addr)) {
+    /* IPv4 (VPN sites): static routes only */
+    SimIp4 *s4 = sim_ip4_of(src);
+    gboolean local = FALSE;
+    return !s4 || (!sim_ip4_route_lookup(s4, SIM_IP6_TABLE_MAIN, sim_ip4_from_mapped(dst_addr),
+                                         NULL, &local) &&
+                   !local);
+  }
   if (!routing || sim_routing_reachable(routing, src, dst))
     return FALSE;
   SimIp6 *sip = sim_ip6_of(src), *dip = sim_ip6_of(dst);
@@ -1264,14 +1273,36 @@ traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const 
   return sim_flow_new(net, name, src, dst, dst_addr, &tc, error) != NULL;
 }
 
+/* dst_address: an IPv6 address, an IPv4 address (sent over IPv4, as
+ * ::ffff:a.b.c.d), or "ipv4" for @dst's own IPv4 address. */
 static gboolean
-dst_address(SimScenarioSection *sec, SimIp6Addr *out, gboolean *given, GError **error)
+dst_address(SimScenarioSection *sec, SimNode *dst, SimIp6Addr *out, gboolean *given,
+            GError **error)
 {
   const char *v = sim_scenario_section_get(sec, "dst_address", NULL);
   *given = v && *v;
   if (!*given)
     return TRUE;
   GError *e = NULL;
+  uint32_t a4;
+  if (g_strcmp0(v, "ipv4") == 0) {
+    SimIp4 *d4 = sim_ip4_of(dst);
+    a4 = d4 ? sim_ip4_primary_address(d4) : 0;
+    if (!a4) {
+      g_autofree char *w = where(sec, "dst_address");
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: [%s] dst_address: %s has no IPv4 address (IPv4 comes with [vpn] ipv4 = "
+                  "true)",
+                  w, sim_scenario_section_header(sec), sim_node_name(dst));
+      return FALSE;
+    }
+    *out = sim_ip4_mapped(a4);
+    return TRUE;
+  }
+  if (strchr(v, ':') == NULL && sim_ip4_addr_parse(v, &a4, NULL)) {
+    *out = sim_ip4_mapped(a4);
+    return TRUE;
+  }
   if (!sim_ip6_addr_parse(v, out, &e)) {
     g_autofree char *w = where(sec, "dst_address");
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] dst_address: %s", w,
@@ -1346,7 +1377,7 @@ build_flow(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError 
     return FALSE;
   SimIp6Addr da;
   gboolean given;
-  if (!dst_address(sec, &da, &given, error))
+  if (!dst_address(sec, dst, &da, &given, error))
     return FALSE;
   g_autoptr(SimParams) p = sim_params_parse(&cls->info, sec, flow_structural, error);
   if (!p)
@@ -1436,7 +1467,7 @@ build_ping(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GError 
     return FALSE;
   SimIp6Addr da;
   gboolean given;
-  if (!dst_address(sec, &da, &given, error))
+  if (!dst_address(sec, dst, &da, &given, error))
     return FALSE;
   g_autoptr(SimParams) p = sim_params_parse(sim_registry_lookup(run->reg, "app.ping"), sec, ignore,
                                             error);

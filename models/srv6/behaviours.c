@@ -154,6 +154,44 @@ no_ipv4(SimSrv6Packet *pk)
   sim_srv6_drop(pk, SIM_DROP_SRV6_NO_IPV4, 0, 0, 0);
 }
 
+/* The node's IPv4 layer, or NULL after dropping @pk (srv6_no_ipv4). */
+static SimIp4 *
+ip4_or_drop(SimSrv6Packet *pk)
+{
+  SimIp4 *ip4 = sim_ip4_of(sim_ip6_node(pk->sr->ip));
+  if (!ip4)
+    no_ipv4(pk);
+  return ip4;
+}
+
+/* Forwards the decapsulated IPv4 packet at the front of pk->p by a lookup
+ * in @table; in Linux-compatible mode with the TTL step of ip_forward(). */
+static void
+forward_inner4(SimSrv6Packet *pk, SimIp4 *ip4, uint32_t table)
+{
+  SimPacket *p = pk->p;
+  pk->p = NULL;
+  sim_ip4_forward(ip4, pk->iface, p, table, linux_mode(pk) ? SIM_IP4_FWD_TTL : 0);
+}
+
+/* Sends the decapsulated IPv4 packet to the adjacency @out / @nh4 (0: the
+ * point-to-point peer); the TTL step in Linux-compatible mode. */
+static void
+send_inner4(SimSrv6Packet *pk, SimIp4 *ip4, SimIface *out, uint32_t nh4)
+{
+  SimPacket *p = pk->p;
+  pk->p = NULL;
+  if (linux_mode(pk)) {
+    uint8_t *b = sim_packet_data_writable(p);
+    if (sim_packet_real_length(p) < SIM_IP4_HEADER_LEN || b[8] <= 1) {
+      sim_node_drop(sim_ip6_node(pk->sr->ip), pk->iface, p, SIM_DROP_HOP_LIMIT);
+      return;
+    }
+    sim_ip4_decrement_ttl(b);
+  }
+  sim_ip4_transmit(ip4, pk->iface, p, out, nh4);
+}
+
 /* When Segments Left is 0 (or there is no SRH): USP, USD, §4.1.1. */
 static void
 ultimate(SimSrv6Packet *pk)
@@ -175,7 +213,19 @@ ultimate(SimSrv6Packet *pk)
     return;
   }
   if ((fl & SIM_SRV6_USD) && pk->upper_proto == SIM_IPPROTO_IPV4) {
-    no_ipv4(pk);
+    /* the same for an IPv4 packet inside: End by the main table, End.X
+     * to J's interface, End.T in table T */
+    SimIp4 *ip4 = ip4_or_drop(pk);
+    if (!ip4)
+      return;
+    sim_srv6_decapsulate(pk);
+    const SimSrv6SidConfig *c = pk->sid ? &pk->sid->cfg : NULL;
+    if (c && c->out)
+      send_inner4(pk, ip4, c->out, 0);
+    else
+      forward_inner4(pk, ip4,
+                     c && (pk->sid->row->needs & SIM_SRV6_NEEDS_TABLE) ? c->table
+                                                                      : SIM_IP6_TABLE_MAIN);
     return;
   }
   sim_srv6_upper_layer(pk);
@@ -378,7 +428,15 @@ end_v4(SimSrv6Packet *pk)
     sim_srv6_upper_layer(pk);
     return;
   }
-  no_ipv4(pk);
+  SimIp4 *ip4 = ip4_or_drop(pk);
+  if (!ip4)
+    return;
+  sim_srv6_decapsulate(pk);
+  const SimSrv6SidConfig *c = &pk->sid->cfg;
+  if (pk->sid->row->needs & SIM_SRV6_NEEDS_NH4)
+    send_inner4(pk, ip4, c->out, c->nh4); /* End.DX4 (§4.5): to the adjacency */
+  else
+    forward_inner4(pk, ip4, c->table); /* End.DT4 (§4.7): a lookup in table T */
 }
 
 static void
@@ -392,7 +450,11 @@ end_dt46(SimSrv6Packet *pk)
     return;
   }
   if (pk->upper_proto == SIM_IPPROTO_IPV4) {
-    no_ipv4(pk);
+    SimIp4 *ip4 = ip4_or_drop(pk);
+    if (!ip4)
+      return;
+    sim_srv6_decapsulate(pk);
+    forward_inner4(pk, ip4, pk->sid->cfg.table);
     return;
   }
   sim_srv6_upper_layer(pk);

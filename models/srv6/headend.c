@@ -445,7 +445,22 @@ sim_srv6_steer(SimSrv6 *sr, uint32_t table, const SimIp6Prefix *prefix, const Si
     sim_ip6_addr_mask(&st->prefix.addr, prefix->len);
     st->rules = g_array_new(FALSE, FALSE, sizeof(SteerRule));
     GError *e = NULL;
-    if (!sim_ip6_table_add_steering(sr->ip, table, &st->prefix, sr->steers->len, &e)) {
+    gboolean ok;
+    if (sim_ip4_is_mapped(&st->prefix.addr) && st->prefix.len >= 96) {
+      /* an IPv4 prefix (::ffff:a.b.c.d/96+len): steered from the IPv4 table */
+      SimIp4 *ip4 = sim_ip4_of(sim_ip6_node(sr->ip));
+      if (!ip4) {
+        sim__srv6_steer_free(st);
+        return fail(error, "node %s: steering IPv4 prefix %s, but the node has no IPv4", node,
+                    buf);
+      }
+      sim_ip4_set_steer_handler(ip4, sim__srv6_steer_input4, sr);
+      ok = sim_ip4_table_add_steering(ip4, table, sim_ip4_from_mapped(&st->prefix.addr),
+                                      st->prefix.len - 96u, sr->steers->len, &e);
+    } else {
+      ok = sim_ip6_table_add_steering(sr->ip, table, &st->prefix, sr->steers->len, &e);
+    }
+    if (!ok) {
       sim__srv6_steer_free(st);
       g_propagate_error(error, e);
       return FALSE;
@@ -514,11 +529,30 @@ matches(const SimSrv6Match *m, const SimPacket *p)
   return true;
 }
 
+static void steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4);
+
 void
 sim__srv6_steer_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t id,
                       void *data)
 {
-  SimSrv6 *sr = data;
+  (void)ip;
+  (void)h;
+  steer(data, iface, p, id, false);
+}
+
+void
+sim__srv6_steer_input4(SimIp4 *ip4, SimIface *iface, SimPacket *p, uint32_t id, void *data)
+{
+  (void)ip4;
+  steer(data, iface, p, id, true);
+}
+
+/* A packet to a steered prefix (IPv6, or IPv4 with @v4): the first
+ * matching rule's policy encapsulates it (RFC 8986 §5.1, RFC 9256 §8). */
+static void
+steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4)
+{
+  SimIp6 *ip = sr->ip;
   Steer *st = sr->steers->pdata[id];
   const SteerRule *rule = NULL, *fallback = NULL;
   for (guint i = 0; i < st->rules->len && !rule; i++) {
@@ -534,8 +568,12 @@ sim__srv6_steer_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h
     rule = fallback;
   if (!rule) {
     /* no class of this flow is steered: plain forwarding */
-    sim_ip6_forward(ip, iface, p, st->table,
-                    (iface ? SIM_IP6_FWD_HOP_LIMIT : 0) | SIM_IP6_FWD_NO_STEER);
+    if (v4)
+      sim_ip4_forward(sim_ip4_of(sim_ip6_node(ip)), iface, p, st->table,
+                      (iface ? SIM_IP4_FWD_TTL : 0) | SIM_IP4_FWD_NO_STEER);
+    else
+      sim_ip6_forward(ip, iface, p, st->table,
+                      (iface ? SIM_IP6_FWD_HOP_LIMIT : 0) | SIM_IP6_FWD_NO_STEER);
     return;
   }
   uint32_t hash = sim__srv6_flow_hash(p);
@@ -551,7 +589,8 @@ sim__srv6_steer_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h
     if (!l) {
       /* no valid candidate path (RFC 9256 §8.1): dropped */
       cnt->dropped++;
-      sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
+      if (!v4)
+        sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);
       sim_node_drop(sim_ip6_node(ip), iface, p, SIM_DROP_NO_ROUTE);
       return;
     }
@@ -563,14 +602,21 @@ sim__srv6_steer_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h
   if (iface && !sr->linux_compat) {
     /* RFC 8986 §5.1 S05: the headend forwards the inner packet: its hop
      * limit is checked and decremented */
-    if (h->hop_limit <= 1) {
+    uint8_t *b = sim_packet_data_writable(p);
+    uint8_t hl = v4 ? b[8] : b[7];
+    if (hl <= 1) {
       if (cnt)
         cnt->dropped++;
-      sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
+      if (!v4)
+        sim_icmp6_error(ip, iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
       sim_node_drop(sim_ip6_node(ip), iface, p, SIM_DROP_HOP_LIMIT);
       return;
     }
-    sim_packet_data_writable(p)[7] = (uint8_t)(h->hop_limit - 1);
+    if (v4)
+      sim_ip4_decrement_ttl(b); /* RFC 1624: the header checksum follows */
+    else
+      b[7] = (uint8_t)(hl - 1);
   }
-  sim__srv6_encapsulate(sr, iface, p, SIM_IPPROTO_IPV6, segs, n, &rule->cfg, hash);
+  sim__srv6_encapsulate(sr, iface, p, v4 ? SIM_IPPROTO_IPV4 : SIM_IPPROTO_IPV6, segs, n,
+                        &rule->cfg, hash);
 }

@@ -5,6 +5,7 @@
 #include "srv6.h"
 #include "net.h"
 #include "ip6-private.h"
+#include "ip4.h"
 
 struct _SimSrv6Sid {
   SimSrv6SidConfig cfg;      /* segments and behaviour name point into the fields below */
@@ -83,6 +84,7 @@ typedef struct {
 const SimSrv6Behaviour *sim__srv6_builtin_rows(guint *n);
 void sim__srv6_steer_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h,
                            uint32_t id, void *data);
+void sim__srv6_steer_input4(SimIp4 *ip4, SimIface *iface, SimPacket *p, uint32_t id, void *data);
 void sim__srv6_policy_free(SimSrv6Policy *pol);
 void sim__srv6_steer_free(Steer *st);
 /* Pushes an outer header (+ SRH per @cfg's mode) on @p (an IPv6 or IPv4

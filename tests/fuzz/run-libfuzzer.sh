@@ -68,7 +68,7 @@ glib=$(pkg-config --cflags glib-2.0)
 # shellcheck disable=SC2086
 "$CC" -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer $san \
   -Wall -Wextra -I"$top/include/ipesim" -I"$top/libsim" -I"$top/models/net" \
-  -I"$top/models/ipv6" -I"$top/models/srv6" -I"$builddir" $glib \
+  -I"$top/models/ipv6" -I"$top/models/ipv4" -I"$top/models/srv6" -I"$builddir" $glib \
   -c "$top/tests/fuzz/fuzz-srh.c" -o fuzz-srh-libfuzzer.o \
   || { echo "run-libfuzzer: compiling fuzz-srh.c failed" >&2; exit 2; }
 # libtool adds what libipesim.la depends on (GLib, libpcap, libm, ...)
