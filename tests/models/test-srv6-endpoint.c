@@ -1762,7 +1762,8 @@ srh_packet(uint8_t *p, const uint8_t *tlv, size_t tlv_len)
   size_t len = sim_srh_write(s, SIM_IPPROTO_NONE, segs, 2, 1, NULL, &src);
   s[6] = 0x12;
   s[7] = 0x34;
-  memcpy(s + len, tlv, tlv_len);
+  if (tlv_len)
+    memcpy(s + len, tlv, tlv_len);
   s[1] = (uint8_t)((len + tlv_len) / 8 - 1);
   return 48 + len + tlv_len;
 }
