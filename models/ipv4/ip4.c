@@ -49,7 +49,7 @@ struct _SimIp4 {
 uint16_t
 sim_ip4_header_checksum(const uint8_t *b, size_t len)
 {
-  return (uint16_t)~sim_inet_fold(sim_inet_sum(0, b, len));
+  return sim_inet_fold(sim_inet_sum(0, b, len));
 }
 
 void
@@ -111,7 +111,7 @@ sim_ip4_decrement_ttl(uint8_t *b)
   uint32_t sum = (uint16_t) ~((b[10] << 8) | b[11]);
   sum += (uint16_t)~m;
   sum += m2;
-  uint16_t ck = (uint16_t)~sim_inet_fold(sum);
+  uint16_t ck = sim_inet_fold(sum);
   b[10] = (uint8_t)(ck >> 8);
   b[11] = (uint8_t)ck;
 }
@@ -581,7 +581,7 @@ icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
 {
   size_t real = sim_packet_real_length(p);
   const uint8_t *b = sim_packet_data(p);
-  if (real < 8 || sim_inet_fold(sim_inet_sum(0, b, real)) != 0xffff) {
+  if (real < 8 || sim_inet_fold(sim_inet_sum(0, b, real)) != 0) {
     sim_node_drop(ip->node, iface, p, real < 8 ? SIM_DROP_BAD_TRANSPORT : SIM_DROP_BAD_CHECKSUM);
     return;
   }
@@ -603,7 +603,7 @@ icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
   uint8_t *w = sim_packet_data_writable(p);
   w[0] = 0; /* echo reply */
   w[2] = w[3] = 0;
-  uint16_t ck = (uint16_t)~sim_inet_fold(sim_inet_sum(0, w, real));
+  uint16_t ck = sim_inet_fold(sim_inet_sum(0, w, real));
   w[2] = (uint8_t)(ck >> 8);
   w[3] = (uint8_t)ck;
   sim_ip4_output(ip, p, h->dst, h->src, SIM_IPPROTO_ICMP, 0, 0);

@@ -163,7 +163,7 @@ sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint
       return;
     }
     w[0] = 8;
-    uint16_t ck = (uint16_t)~sim_inet_fold(sim_inet_sum(0, w, ICMP6_HEADER_LEN + 8));
+    uint16_t ck = sim_inet_fold(sim_inet_sum(0, w, ICMP6_HEADER_LEN + 8));
     w[2] = (uint8_t)(ck >> 8);
     w[3] = (uint8_t)ck;
     sim_ip4_output(ip4, m, 0, sim_ip4_from_mapped(dst), SIM_IPPROTO_ICMP,

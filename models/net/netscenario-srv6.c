@@ -17,6 +17,7 @@
 
 #include "netscenario-private.h"
 #include "srv6.h"
+#include "ip4.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static const char *const fl_modes[] = { "hash", "copy", "zero", NULL };
 static const char *const tristate[] = { "inherit", "true", "false", NULL };
 static const char *const protocols[] = { "any", "udp", "tcp", "icmpv6", NULL };
 static const char *const vpn_behaviours[] = { "End.DT46", "End.DT6", NULL };
+static const char *const vpn_modes[] = { "encaps", "encaps.red", NULL };
 
 static const SimParamSpec srv6_params[] = {
   { "nodes", SIM_PARAM_LIST, "", "SRv6 nodes (empty: every router)", NULL, 0, 0 },
@@ -77,6 +79,9 @@ static const SimParamSpec sid_params[] = {
     0 },
   { "nh6", SIM_PARAM_STRING, "", "IPv6 next hop of the adjacency (default: the neighbour)", NULL,
     0, 0 },
+  { "nh4", SIM_PARAM_STRING, "",
+    "End.DX4: IPv4 next hop of the adjacency (default: the point-to-point neighbour)", NULL, 0,
+    0 },
   { "table", SIM_PARAM_STRING, "main", "lookup table (End.T, End.DT*): main or a [vrf] name",
     NULL, 0, 0 },
   { "policy", SIM_PARAM_STRING, "", "End.B6.*: the [policy] bound", NULL, 0, 0 },
@@ -140,8 +145,13 @@ static const SimParamSpec vpn_params[] = {
   { "color", SIM_PARAM_UINT, "0",
     "steer through the headend's policy of this color towards the remote PE (0: shortest path)",
     NULL, SIM_PARAM_RANGE(0, 4294967295.0) },
-  { "mode", SIM_PARAM_ENUM, "encaps", "headend without a policy: encaps or encaps.red", modes, 0,
-    0 },
+  { "mode", SIM_PARAM_ENUM, "encaps", "headend without a policy: encaps or encaps.red",
+    vpn_modes, 0, 0 },
+  { "ipv4", SIM_PARAM_BOOL, "false",
+    "IPv4 in the sites too: addresses from ipv4_block, one /16 per site, carried by End.DT46",
+    NULL, 0, 0 },
+  { "ipv4_block", SIM_PARAM_STRING, "10.0.0.0/8",
+    "IPv4 block of the sites (site k gets BLOCK + k.0.0/16)", NULL, 0, 0 },
 };
 
 #define TYPE(n, k, s, p) { .name = n, .kind = k, .summary = s, .params = p, .n_params = G_N_ELEMENTS(p) }
@@ -771,6 +781,17 @@ build_sid(Build *b, SimScenarioSection *sec, gboolean with_policy, GError **erro
     } else if (sim_iface_is_multiaccess(c.out)) {
       return fail(error, sec, "nh6", "an adjacency on a switched link needs its next hop address");
     }
+    const char *nh4 = sim_params_get_string(p, "nh4");
+    if (*nh4) {
+      GError *e4 = NULL;
+      if (!sim_ip4_addr_parse(nh4, &c.nh4, &e4)) {
+        fail(error, sec, "nh4", "%s", e4->message);
+        g_error_free(e4);
+        return FALSE;
+      }
+    }
+  } else if (*sim_params_get_string(p, "nh4")) {
+    return fail(error, sec, "nh4", "an IPv4 next hop needs 'via' (the adjacency)");
   }
   if (!table_ref(b, sec, "table", n, sim_params_get_string(p, "table"), &c.table, error))
     return FALSE;
@@ -1072,7 +1093,87 @@ typedef struct {
   SimIface *pe_if;
   SimIp6Addr service;
   GArray *prefixes;
+  uint32_t prefix4; /* the site's IPv4 /16 (0: none) */
 } Site;
+
+static gboolean
+add_addr4(SimScenarioSection *sec, SimNode *n, SimIface *ifc, uint32_t a, unsigned len,
+          GError **error)
+{
+  GError *e = NULL;
+  if (!sim_ip4_add_address(sim_ip4_install(n), ifc, a, len, &e)) {
+    fail(error, sec, "ipv4", "%s", e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+add_route4(SimScenarioSection *sec, SimNode *n, uint32_t table, uint32_t prefix, unsigned len,
+           SimIface *out, uint32_t gw, GError **error)
+{
+  GError *e = NULL;
+  if (!sim_ip4_route_add(sim_ip4_install(n), table, prefix, len, out, gw, &e)) {
+    fail(error, sec, "ipv4", "%s", e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* IPv4 in site @st (number @k of the VPN): the site's /16 is BASE =
+ * block + k.0.0; the PE-CE link BASE + 0.0/24 (PE .1, CE .2); the link
+ * of member i (BFS order from the CE, 1..254) to its parent BASE +
+ * i.0/24 (parent .1, member .2); member i's loopback BASE + 255.(i+1).
+ * Default routes towards the PE, routes inside the site along the tree,
+ * and the PE's VRF reaches the /16 through the CE. */
+static gboolean
+site_ipv4(SimScenarioSection *sec, Site *st, GPtrArray *nodes, GHashTable *parent, uint32_t base,
+          uint32_t vrf, GError **error)
+{
+  if (nodes->len > 254)
+    return fail(error, sec, "ipv4", "site of %s: more than 254 nodes for its IPv4 plan",
+                sim_node_name(st->ce));
+  SimIface *ce_if = iface_towards(st->ce, st->pe);
+  if (!ce_if)
+    return fail(error, sec, "sites", "%s is not a neighbour of %s", sim_node_name(st->ce),
+                sim_node_name(st->pe));
+  if (!add_addr4(sec, st->pe, st->pe_if, base | 0x0001, 24, error) ||
+      !add_addr4(sec, st->ce, ce_if, base | 0x0002, 24, error))
+    return FALSE;
+  for (guint i = 0; i < nodes->len; i++) {
+    SimNode *n = nodes->pdata[i];
+    if (!add_addr4(sec, n, NULL, base | 0xff00u | (i + 1), 32, error))
+      return FALSE;
+    if (i > 0) {
+      SimIface *mine = g_hash_table_lookup(parent, n);
+      if (!add_addr4(sec, sim_iface_node(sim_iface_peer(mine)), sim_iface_peer(mine),
+                     base | (i << 8) | 1, 24, error) ||
+          !add_addr4(sec, n, mine, base | (i << 8) | 2, 24, error))
+        return FALSE;
+    }
+  }
+  for (guint i = 0; i < nodes->len; i++) {
+    SimNode *n = nodes->pdata[i];
+    SimIface *up = i == 0 ? ce_if : g_hash_table_lookup(parent, n);
+    if (!add_route4(sec, n, SIM_IP6_TABLE_MAIN, 0, 0, up, 0, error))
+      return FALSE;
+    /* every ancestor reaches member i's loopback and link */
+    for (SimNode *cur = n; i > 0 && cur != st->ce;) {
+      SimIface *out = sim_iface_peer(g_hash_table_lookup(parent, cur));
+      SimNode *par = sim_iface_node(out);
+      if (!add_route4(sec, par, SIM_IP6_TABLE_MAIN, base | 0xff00u | (i + 1), 32, out, 0,
+                      error))
+        return FALSE;
+      if (cur != n && !add_route4(sec, par, SIM_IP6_TABLE_MAIN, base | (i << 8), 24, out, 0, error))
+        return FALSE;
+      cur = par;
+    }
+  }
+  st->prefix4 = base;
+  return add_route4(sec, st->pe, vrf, base, 16, st->pe_if, base | 0x0002, error);
+}
 
 static gboolean
 build_vpn(Build *b, SimScenarioSection *sec, GError **error)
@@ -1086,6 +1187,26 @@ build_vpn(Build *b, SimScenarioSection *sec, GError **error)
   GArray *sites = g_array_new(FALSE, TRUE, sizeof(Site));
   gboolean ok = TRUE;
   const char *behaviour = sim_params_get_enum(p, "behaviour") == 0 ? "End.DT46" : "End.DT6";
+  gboolean ipv4 = sim_params_get_bool(p, "ipv4");
+  uint32_t block4 = 0;
+  unsigned block4_len = 0;
+  if (ipv4) {
+    GError *e4 = NULL;
+    if (!sim_ip4_prefix_parse(sim_params_get_string(p, "ipv4_block"), &block4, &block4_len, &e4)) {
+      fail(error, sec, "ipv4_block", "%s", e4->message);
+      g_error_free(e4);
+      g_array_unref(sites);
+      return FALSE;
+    }
+    if (block4_len > 15) {
+      g_array_unref(sites);
+      return fail(error, sec, "ipv4_block", "expected a block of /15 or shorter (a /16 per site)");
+    }
+    if (strcmp(behaviour, "End.DT46") != 0) {
+      g_array_unref(sites);
+      return fail(error, sec, "ipv4", "IPv4 sites need behaviour = End.DT46");
+    }
+  }
   for (const char *const *x = sim_params_get_list(p, "sites"); ok && *x; x++) {
     Site st = { 0 };
     ok = site_parse(run, sec, *x, &st.ce, &st.pe, &st.pe_if, error);
@@ -1168,6 +1289,13 @@ build_vpn(Build *b, SimScenarioSection *sec, GError **error)
       g_array_unref(vp);
     }
     st.prefixes = site_prefixes(nodes);
+    if (ok && ipv4) {
+      uint32_t k = sites->len + 1u;
+      if (k >= (1u << (16 - block4_len)))
+        ok = fail(error, sec, "ipv4_block", "too small for %u sites", k);
+      else
+        ok = site_ipv4(sec, &st, nodes, parent, block4 | (k << 16), v->table, error);
+    }
     g_ptr_array_unref(nodes);
     SimIface *ce_if = iface_towards(st.ce, st.pe);
     const SimIp6Addr *ce_addr = ce_if ? sim_ip6_iface_address(sim_ip6_of(st.ce), ce_if) : NULL;
@@ -1204,8 +1332,13 @@ build_vpn(Build *b, SimScenarioSection *sec, GError **error)
         const SimIp6Addr *ep = sim_ip6_primary_address(sim_ip6_of(to->pe));
         pol = ep ? sim_srv6_policy_find(s->sr, color, ep) : NULL;
       }
-      for (guint k = 0; ok && k < to->prefixes->len; k++) {
-        SimIp6Prefix *pf = &g_array_index(to->prefixes, SimIp6Prefix, k);
+      for (guint k = 0; ok && k <= to->prefixes->len; k++) {
+        SimIp6Prefix v4 = { sim_ip4_mapped(to->prefix4), 96 + 16 };
+        if (k == to->prefixes->len && !to->prefix4)
+          break;
+        /* the last one: the site's IPv4 /16 (IPv4-mapped) */
+        SimIp6Prefix *pf = k < to->prefixes->len ? &g_array_index(to->prefixes, SimIp6Prefix, k)
+                                                 : &v4;
         GError *e = NULL;
         if (!sim_srv6_steer(s->sr, v->table, pf, NULL, pol, &to->service, pol ? NULL : &cfg,
                             &e)) {

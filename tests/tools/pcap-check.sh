@@ -4,13 +4,13 @@
 #
 # A frame is flagged when tshark, with IPv6/UDP checksum validation on,
 # marks it malformed or raises an expert item of severity Warning or above
-# (bad checksum, payload length beyond the frame, ...), when it carries no
-# IPv6 packet, or when the outer IPv6 Payload Length does not account for
-# the frame exactly: tshark takes a short Payload Length silently (the rest
-# becomes a trailer), so the length is checked here. Raw IPv6 captures
-# (linktype 229, also used for PPP links) need frame.len = plen + 40,
-# Ethernet captures plen + 54; an Ethernet frame padded to the 60-byte
-# minimum passes when plen + 54 < 60.
+# (bad checksum, payload length beyond the frame, ...), when it carries
+# neither IPv6 nor IPv4, or when the outer IPv6 Payload Length (IPv4 Total
+# Length) does not account for the frame exactly: tshark takes a short
+# length silently (the rest becomes a trailer), so the length is checked
+# here. Raw IP captures (linktype 101 of PPP links, or 229) need
+# frame.len = plen + 40 (IPv4: total length), Ethernet captures 14 more;
+# an Ethernet frame padded to the 60-byte minimum passes when shorter.
 #
 # tshark is $TSHARK when set and not empty, else the first tshark on PATH.
 # Exit status: 0 every frame of every file is clean; 1 some frame is
@@ -28,9 +28,11 @@ if ! command -v "$tshark" >/dev/null 2>&1; then
   exit 2
 fi
 
-filter='_ws.malformed || _ws.expert.severity >= "Warning" || !ipv6'
-filter="$filter"' || (eth && frame.len != ipv6.plen#1 + 54 && !(frame.len == 60 && ipv6.plen#1 < 6))'
-filter="$filter"' || (!eth && frame.len != ipv6.plen#1 + 40)'
+filter='_ws.malformed || _ws.expert.severity >= "Warning" || !(ipv6 || ip)'
+filter="$filter"' || (ipv6 && eth && frame.len != ipv6.plen#1 + 54 && !(frame.len == 60 && ipv6.plen#1 < 6))'
+filter="$filter"' || (ipv6 && !eth && frame.len != ipv6.plen#1 + 40)'
+filter="$filter"' || (!ipv6 && eth && frame.len != ip.len#1 + 14 && !(frame.len == 60 && ip.len#1 < 46))'
+filter="$filter"' || (!ipv6 && !eth && frame.len != ip.len#1)'
 
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT

@@ -237,7 +237,7 @@ ok "enterprise-lan: the Ethernet captures of every node and switch port decode c
 
 # ---- SRv6: an L3VPN with a TE policy, and the header overhead ------------------------------
 
-run l3vpn "$scen/srv6-l3vpn.ini"
+run l3vpn "$scen/srv6-l3vpn.ini" --pcap PE1 --pcap CE2
 conserve "$out" srv6-l3vpn
 [ "$(col "$out/flows.csv" rx_packets video)" -eq "$(col "$out/flows.csv" tx_packets video)" ] ||
   fail "srv6-l3vpn: video lost packets"
@@ -257,7 +257,23 @@ awk -F, '$1 == "P3" && $3 == "End.X" && $5 > 0 { found = 1 } END { exit !found }
   fail "srv6-l3vpn: P3's End.X carried nothing"
 awk -F, '$1 == "PE2" && $3 == "End.DT46" && $5 > 0 { found = 1 } END { exit !found }' "$out/srv6.csv" ||
   fail "srv6-l3vpn: PE2's End.DT46 decapsulated nothing"
-ok "srv6-l3vpn: site 1 -> 2 over the TE policy (End.X at P3), 2 -> 1 best effort, End.DT46 at the PEs"
+# IPv4 in the same VPN: the flow over the TE path, the ping answered
+[ "$(col "$out/flows.csv" rx_packets legacy)" -ge 999 ] ||
+  fail "srv6-l3vpn: IPv4 flow legacy received $(col "$out/flows.csv" rx_packets legacy) of 1000"
+near "$(col "$out/flows.csv" delay_min_us legacy)" 1001 8 ||
+  fail "srv6-l3vpn: IPv4 flow min delay $(col "$out/flows.csv" delay_min_us legacy) us, expected the TE path (~1001)"
+[ "$(col "$out/pings.csv" received rtt4)" -eq 100 ] ||
+  fail "srv6-l3vpn: IPv4 ping got $(col "$out/pings.csv" received rtt4) replies of 100"
+sh "$pcap_check" "$out/pcap"/*.pcap || fail "pcap-check.sh flags the srv6-l3vpn captures"
+if command -v tshark > /dev/null; then
+  # tshark decodes IPv4 inside the SRH with a good header checksum, and the
+  # IPv4 packets on the customer side with a good UDP checksum
+  n=$(tshark -r "$out/pcap/PE1-eth2.pcap" -o ip.check_checksum:TRUE -Y 'ipv6.routing.segleft == 1 && ip.proto == 17 && ip.checksum.status == 1 && ip.src == 10.1.1.2 && ip.dst == 10.2.255.2' 2>/dev/null | wc -l)
+  [ "$n" -eq 1000 ] || fail "srv6-l3vpn: tshark finds $n of 1000 IPv4-in-SRv6 packets on PE1-eth2"
+  n=$(tshark -r "$out/pcap/CE2-eth1.pcap" -o udp.check_checksum:TRUE -Y 'ip.ttl == 61 && udp.checksum.status == 1 && !ipv6' 2>/dev/null | wc -l)
+  [ "$n" -ge 999 ] || fail "srv6-l3vpn: tshark finds $n decapsulated IPv4 datagrams at CE2"
+fi
+ok "srv6-l3vpn: site 1 -> 2 over the TE policy (End.X at P3), 2 -> 1 best effort, End.DT46 at the PEs; IPv4 alike"
 
 run overhead "$scen/srv6-overhead.ini"
 conserve "$out" srv6-overhead
