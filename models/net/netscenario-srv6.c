@@ -64,7 +64,7 @@ static const SimParamSpec srv6_node_params[] = {
     "interfaces at the SR domain edge (IFACE or neighbour node): ingress filter", NULL, 0, 0 },
   { "hmac_keys", SIM_PARAM_LIST, "", "HMAC keys ID:SECRET (RFC 8754 §2.1.2)", NULL, 0, 0 },
   { "hmac_required", SIM_PARAM_BOOL, "false",
-    "packets entering on external interfaces need a valid HMAC", NULL, 0, 0 },
+    "every SRH at the node's SIDs needs an HMAC TLV that verifies", NULL, 0, 0 },
 };
 
 static const SimParamSpec sid_params[] = {
@@ -114,6 +114,9 @@ static const SimParamSpec policy_params[] = {
     SIM_PARAM_RANGE(0, 4294967295.0) },
   { "bsid", SIM_PARAM_STRING, "", "binding SID", NULL, 0, 0 },
   { "steer", SIM_PARAM_LIST, "", "destination prefixes steered into the policy", NULL, 0, 0 },
+  { "drop_upon_invalid", SIM_PARAM_BOOL, "false",
+    "with no valid candidate path drop its traffic (RFC 9256 §8.2) instead of routing it", NULL,
+    0, 0 },
 };
 
 static const SimParamSpec steer_params[] = {
@@ -623,6 +626,8 @@ build_nodes(Build *b, GError **error)
       const char *src = sim_params_get_string(np, "source");
       if (*src && !(ok = parse_addr(nsec, "source", src, &s->source, error)))
         break;
+      if (*src)
+        sim_srv6_set_source(s->sr, &s->source);
       for (const char *const *x = sim_params_get_list(np, "external"); ok && x && *x; x++) {
         SimIface *ifc = iface_spec(run, n, *x);
         if (!ifc)
@@ -944,6 +949,7 @@ build_policy(Build *b, SimScenarioSection *sec, GError **error)
     if (!add_lists(b, sec, "backup", pol, pref - 1, backup, NULL, error))
       return FALSE;
   }
+  sim_srv6_policy_set_drop_upon_invalid(pol, sim_params_get_bool(p, "drop_upon_invalid"));
   const char *bsid = sim_params_get_string(p, "bsid");
   if (*bsid) {
     SimIp6Addr a;

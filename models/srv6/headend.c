@@ -42,6 +42,16 @@ fail(GError **error, const char *fmt, ...)
 }
 
 void
+sim_srv6_set_source(SimSrv6 *sr, const SimIp6Addr *src)
+{
+  g_return_if_fail(sr != NULL);
+  if (src)
+    sr->source = *src;
+  else
+    memset(&sr->source, 0, sizeof sr->source);
+}
+
+void
 sim_srv6_headend_config_init(SimSrv6HeadendConfig *cfg)
 {
   memset(cfg, 0, sizeof *cfg);
@@ -230,6 +240,13 @@ sim__srv6_policy_pick(const SimSrv6Policy *pol, uint32_t hash)
   return NULL;
 }
 
+void
+sim_srv6_policy_set_drop_upon_invalid(SimSrv6Policy *pol, gboolean drop)
+{
+  g_return_if_fail(pol != NULL);
+  pol->drop_upon_invalid = drop;
+}
+
 gboolean
 sim_srv6_policy_set_bsid(SimSrv6Policy *pol, const SimIp6Addr *bsid, GError **error)
 {
@@ -376,6 +393,8 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
       w[at + 8 + 16 * ln + 2] |= 0x80; /* D: the list is reduced */
   } else {
     const SimIp6Addr *src = &cfg->source;
+    if (sim_ip6_addr_is_unspecified(src))
+      src = &sr->source;
     if (sim_ip6_addr_is_unspecified(src))
       src = sim_ip6_primary_address(ip);
     if (!src) {
@@ -566,6 +585,9 @@ steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4)
   }
   if (!rule)
     rule = fallback;
+  if (rule && rule->pol && !rule->pol->drop_upon_invalid &&
+      !sim__srv6_policy_pick(rule->pol, 0))
+    rule = NULL; /* RFC 9256 §8.1: an invalid policy steers nothing */
   if (!rule) {
     /* no class of this flow is steered: plain forwarding */
     if (v4)
@@ -587,7 +609,7 @@ steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4)
   if (rule->pol) {
     const SegList *l = sim__srv6_policy_pick(rule->pol, hash);
     if (!l) {
-      /* no valid candidate path (RFC 9256 §8.1): dropped */
+      /* no valid candidate path, drop-upon-invalid (RFC 9256 §8.2) */
       cnt->dropped++;
       if (!v4)
         sim_icmp6_error(ip, iface, p, SIM_ICMP6_DST_UNREACH, 0, 0);

@@ -40,6 +40,7 @@ struct _SimSrv6Policy {
   GArray *paths; /* CandidatePath, by decreasing preference */
   SimSrv6Counters counters;
   uint8_t *hmac_key;
+  gboolean drop_upon_invalid;
 };
 
 typedef struct {
@@ -74,6 +75,7 @@ struct _SimSrv6 {
   GArray *hmac_keys;  /* HmacKey */
   gboolean hmac_required;
   gboolean linux_compat;
+  SimIp6Addr source; /* default outer source (::: the primary address) */
 };
 
 /* Per-network: the behaviour rows registered by users. */

@@ -675,10 +675,16 @@ sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t i
     /* RFC 8754 §2.1.2.2: verify when we hold the key; Parameter Problem
      * code 0 pointing at the HMAC TLV otherwise */
     gboolean have_key = FALSE;
-    if (!sim__srv6_hmac_check(sr, sim_packet_data(p), h, pk.srh, &have_key) && have_key) {
+    if (!sim__srv6_hmac_check(sr, sim_packet_data(p), h, pk.srh, &have_key) &&
+        (have_key || sr->hmac_required)) {
       sim_srv6_drop(&pk, SIM_DROP_SRV6_HMAC, SIM_ICMP6_PARAM_PROBLEM, 0, pk.srh->hmac_off);
       return;
     }
+  } else if (pk.srh && sr->hmac_required) {
+    /* RFC 8754 §2.1.2.1: a node configured to require the HMAC TLV drops
+     * SRHs without one */
+    sim_srv6_drop(&pk, SIM_DROP_SRV6_HMAC, 0, 0, 0);
+    return;
   }
   sid->row->input(&pk);
 }

@@ -270,6 +270,9 @@ typedef struct {
 } SimSrv6HeadendConfig;
 
 SIM_API void sim_srv6_headend_config_init(SimSrv6HeadendConfig *cfg);
+/* The node's outer source for encapsulations whose configuration leaves
+ * it unspecified (NULL: back to the primary address). */
+SIM_API void sim_srv6_set_source(SimSrv6 *sr, const SimIp6Addr *src);
 
 /* A policy (headend, color, endpoint) with a name for results. @cfg:
  * the headend behaviour (nullable: H.Encaps defaults). */
@@ -287,6 +290,10 @@ SIM_API gboolean sim_srv6_policy_add_segment_list(SimSrv6Policy *pol, uint32_t p
  * takes over (RFC 9256 §2.9). */
 SIM_API gboolean sim_srv6_policy_set_path_valid(SimSrv6Policy *pol, uint32_t preference,
                                                 gboolean valid);
+/* RFC 9256 §8.1-8.2: when no candidate path is valid, traffic steered
+ * into the policy follows the routes (the default) or, with
+ * drop-upon-invalid, is dropped (no_route, counted by the policy). */
+SIM_API void sim_srv6_policy_set_drop_upon_invalid(SimSrv6Policy *pol, gboolean drop);
 /* A Binding SID: packets to @bsid are steered into the policy
  * (End.B6.Encaps, or .Red with an H.Encaps.Red policy). */
 SIM_API gboolean sim_srv6_policy_set_bsid(SimSrv6Policy *pol, const SimIp6Addr *bsid,
@@ -343,10 +350,11 @@ typedef enum {
  * always in it. */
 SIM_API void sim_srv6_add_domain_prefix(SimSrv6 *sr, const SimIp6Prefix *prefix);
 SIM_API void sim_srv6_set_iface_mode(SimSrv6 *sr, SimIface *iface, SimSrv6IfaceMode mode);
-/* A key for verifying HMAC TLVs (RFC 8754 §2.1.2.2). With @require, a
- * packet entering on an external interface needs a valid HMAC; on any
- * interface, an HMAC TLV present is verified when its key id is known,
- * and a mismatch is dropped. */
+/* A key for verifying HMAC TLVs (RFC 8754 §2.1.2.2): a packet entering
+ * on an external interface needs a valid HMAC; on any interface, an HMAC
+ * TLV present is verified when its key id is known, and a mismatch is
+ * dropped. With sim_srv6_set_hmac_required() every SRH reaching one of
+ * the node's SIDs needs an HMAC TLV that verifies (srv6_hmac otherwise). */
 SIM_API gboolean sim_srv6_add_hmac_key(SimSrv6 *sr, const SimSrhHmacKey *key, GError **error);
 SIM_API void sim_srv6_set_hmac_required(SimSrv6 *sr, gboolean require);
 

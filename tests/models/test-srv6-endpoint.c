@@ -797,6 +797,42 @@ Test(srv6_endpoint, hmac_with_unknown_key_id_is_not_verified_rfc8754_2_1_2_1)
   sx_free(&t);
 }
 
+/* RFC 8754 §2.1.2.1 (local configuration): a node that requires the HMAC
+ * drops an SRH without an HMAC TLV, or with one of an unknown key id, at
+ * its SID (srv6_hmac); a valid one passes */
+Test(srv6_endpoint, hmac_required_at_the_sid_rfc8754_2_1_2_1)
+{
+  SimSrhHmacKey other = { 8, wrong_secret, sizeof wrong_secret - 1 };
+  SimSrhHmacKey good = { 7, r2_secret, sizeof r2_secret - 1 };
+  const SimSrhHmacKey *cases[] = { NULL, &other, &good };
+  for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+    Sx t;
+    ep_init(&t);
+    add_r2_key(&t);
+    sim_srv6_set_hmac_required(t.sr[SX_R2], TRUE);
+    SimSrv6Sid *sid = row_sid(&t, &rows[0], 0);
+    Spec s = row_packet(&rows[0]);
+    s.hmac = cases[k];
+    Bytes in;
+    build(&s, &in);
+    inject(&t, SX_L2, &in);
+    run(&t);
+    Caps c;
+    caps_read(&t, &c, true);
+    const char *what = k == 0 ? "required, no HMAC TLV" : k == 1 ? "required, unknown key id"
+                                                                  : "required, valid HMAC";
+    if (k == 2) {
+      expect_normal(&rows[0], &c, &in);
+      expect_no_drop(&t, sid, what);
+    } else {
+      expect_drop(&t, sid, SIM_DROP_SRV6_HMAC, what);
+      cr_assert_eq(c.l[SX_L3].frames->len, 0, "%s: forwarded anyway", what);
+    }
+    caps_clear(&c);
+    sx_free(&t);
+  }
+}
+
 /* RFC 8754 §5.1, §5.3: on an interface at the edge of the SR domain, a
  * packet with an SRH comes in only with a valid HMAC when the node holds
  * keys (else srv6_hmac), and not at all without keys (srv6_ingress); so
@@ -861,7 +897,6 @@ Test(srv6_endpoint, internal_interface_does_not_need_hmac_rfc8754_5_1)
   Sx t;
   ep_init(&t);
   add_r2_key(&t);
-  sim_srv6_set_hmac_required(t.sr[SX_R2], TRUE);
   sim_srv6_set_iface_mode(t.sr[SX_R2], sim_link_end(t.l[SX_L2], 1), SIM_SRV6_IFACE_INTERNAL);
   SimSrv6Sid *sid = row_sid(&t, &rows[0], 0);
   Spec s = row_packet(&rows[0]);

@@ -876,8 +876,9 @@ Test(srv6_headend, policy_weighted_segment_lists_rfc9256_2_11)
 
 /* RFC 9256 §2.9: the valid candidate path with the highest preference is
  * active; invalidating it hands the traffic to the next preference, and
- * it takes over again when valid; with no valid path (§8.1) the headend
- * drops (no_route) and answers Destination Unreachable. One flow of 40
+ * it takes over again when valid; with no valid path and drop-upon-invalid
+ * (§8.2) the headend drops (no_route) and answers Destination
+ * Unreachable. One flow of 40
  * packets, 1 ms apart from 1 ms: 1-10 ms on preference 200 (End.X, L4),
  * 11-20 ms on 100 (End, L3), 21-30 ms none, 31-40 ms on 200 again. */
 Test(srv6_headend, policy_preference_and_validity_rfc9256_2_9)
@@ -889,6 +890,7 @@ Test(srv6_headend, policy_preference_and_validity_rfc9256_2_9)
   SimSrv6Policy *pol = he_policy(&t, SX_R1, "pref", NULL);
   he_list(pol, 100, "fc00:0:2::1, fc00:0:3::d6", 1);
   he_list(pol, 200, "fc00:0:2::4, fc00:0:3::d6", 1);
+  sim_srv6_policy_set_drop_upon_invalid(pol, TRUE);
   cr_assert(!sim_srv6_policy_set_path_valid(pol, 300, FALSE), "no candidate path 300");
   he_steer(&t, SX_R1, 0, "2001:db8:5::/64", NULL, pol, NULL);
   SimFlow *f = he_flow(&t, "f", SX_HA, SX_HB, 9, 0, 0, 64, 40, SIM_MS(1));
@@ -927,6 +929,49 @@ Test(srv6_headend, policy_preference_and_validity_rfc9256_2_9)
   fx_pcap_clear(&l1);
   fx_pcap_clear(&l3);
   fx_pcap_clear(&l4);
+  sx_free(&t);
+}
+
+/* RFC 9256 §8.1: by default an invalid policy steers nothing - its
+ * traffic follows the routes (plain IPv6 over L2, L3, no SRH) and nothing
+ * is dropped; when a path is valid again the policy takes it back. */
+Test(srv6_headend, invalid_policy_falls_back_to_routing_rfc9256_8_1)
+{
+  Sx t;
+  sx_init(&t, true);
+  sx_default_sids(&t);
+  SimSrv6Policy *pol = he_policy(&t, SX_R1, "fallback", NULL);
+  he_list(pol, 100, "fc00:0:2::1, fc00:0:3::d6", 1);
+  he_steer(&t, SX_R1, 0, "2001:db8:5::/64", NULL, pol, NULL);
+  SimFlow *f = he_flow(&t, "f", SX_HA, SX_HB, 9, 0, 0, 64, 30, SIM_MS(1));
+  sim_run_until(t.ctx, SIM_US(10500));
+  cr_assert(sim_srv6_policy_set_path_valid(pol, 100, FALSE));
+  sim_run_until(t.ctx, SIM_US(20500));
+  cr_assert(sim_srv6_policy_set_path_valid(pol, 100, TRUE));
+  sim_run_until(t.ctx, SIM_MS(60));
+  cr_assert_eq(sim_flow_stats(f)->rx_packets, 30, "received %" PRIu64,
+               sim_flow_stats(f)->rx_packets);
+  const SimSrv6Counters *c = sim_srv6_policy_counters(pol);
+  cr_assert_eq(c->dropped, 0, "policy drops %" PRIu64, c->dropped);
+  cr_assert_eq(sim_node_drops(t.n[SX_R1], SIM_DROP_NO_ROUTE), 0);
+  FxPcap l2 = sx_frames(&t, SX_L2);
+  guint srh = 0, plain = 0;
+  for (guint i = 0; i < l2.frames->len; i++) {
+    size_t len;
+    const uint8_t *r = sx_ip6(&l2, i, &len);
+    uint64_t ts = g_array_index(l2.ts_ns, uint64_t, i);
+    bool in_gap = ts > 10500000 && ts < 20500000;
+    if (r[6] == SIM_IPPROTO_ROUTING) {
+      srh++;
+      cr_assert(!in_gap, "an SRH at %" PRIu64 " ns while the policy is invalid", ts);
+    } else if (r[6] == SIM_IPPROTO_UDP) {
+      plain++;
+      cr_assert(in_gap, "plain UDP at %" PRIu64 " ns while the policy is valid", ts);
+    }
+  }
+  cr_assert_eq(srh, 20, "encapsulated frames on L2: %u", srh);
+  cr_assert_eq(plain, 10, "routed frames on L2: %u", plain);
+  fx_pcap_clear(&l2);
   sx_free(&t);
 }
 
