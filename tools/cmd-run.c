@@ -17,6 +17,7 @@
 #include "simcontext.h"
 #include "simregistry.h"
 #include "simscenario.h"
+#include "srv6.h"
 #include "tools.h"
 
 #include <stdio.h>
@@ -307,6 +308,7 @@ ipesim_cmd_list(int argc, char **argv)
   SimRegistry *reg = sim_net_registry_new();
   GString *out = g_string_new(NULL);
   sim_registry_describe(reg, out);
+  sim_srv6_describe_behaviours(out);
   fputs(out->str, stdout);
   g_string_free(out, TRUE);
   sim_registry_free(reg);

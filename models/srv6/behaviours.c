@@ -539,3 +539,25 @@ sim__srv6_builtin_rows(guint *n)
   *n = G_N_ELEMENTS(rows);
   return rows;
 }
+
+void
+sim_srv6_describe_behaviours(GString *out)
+{
+  g_string_append(out, "srv6 behaviours - [sid NAME] behaviour = ROW (built in)\n");
+  g_string_append_printf(out, "  %-18s %-15s %-26s %s\n", "ROW", "REFERENCE", "NEEDS",
+                         "FLAVOURS");
+  for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+    const SimSrv6Behaviour *r = &rows[i];
+    char fl[64];
+    unsigned nd = r->needs;
+    const char *needs = nd & SIM_SRV6_NEEDS_NH4        ? "via + nh4 (IPv4)"
+                        : nd & SIM_SRV6_NEEDS_ADJACENCY ? "via (adjacency)"
+                        : nd & SIM_SRV6_NEEDS_TABLE     ? "table"
+                        : nd & SIM_SRV6_NEEDS_SEGMENTS  ? "policy or segments"
+                                                        : "-";
+    sim_srv6_flavours_format(r->flavours, fl, sizeof fl);
+    g_string_append_printf(out, "  %-18s %-16s %-26s %s\n", r->name, r->reference, needs,
+                           *fl ? fl : "-");
+  }
+  g_string_append(out, "\n");
+}

@@ -217,6 +217,10 @@ struct _SimSrv6Behaviour {
   void *data;            /* the row's own data (user rows), may be NULL */
 };
 
+/* Appends a table of the built-in behaviour rows (name, RFC section, what
+ * a SID needs, flavours) to @out, as `ipesim list` prints it. */
+SIM_API void sim_srv6_describe_behaviours(GString *out);
+
 /* Adds a behaviour row for every node of @net (a name not yet used). */
 SIM_API gboolean sim_srv6_register_behaviour(SimNet *net, const SimSrv6Behaviour *row,
                                              GError **error);
