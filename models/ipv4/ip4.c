@@ -28,6 +28,8 @@ typedef struct {
   uint32_t addr;
   int32_t iface; /* -1: loopback */
   uint8_t len;
+  uint32_t k;     /* the table index holding its local and connected entries */
+  uint32_t route; /* its connected route, SIM_FIB_NONE if none */
 } Ip4Addr;
 
 struct _SimIp4 {
@@ -41,6 +43,7 @@ struct _SimIp4 {
   void *steer_data;
   uint16_t next_id;
   unsigned depth;
+  uint64_t gen; /* the network's route generation at the last follow_tables() */
   SimIp4Stats stats;
 };
 
@@ -291,11 +294,49 @@ insert(SimIp4 *ip, unsigned k, uint32_t prefix, unsigned len, uint32_t value)
   sim_net_routes_changed(sim_node_net(ip->node));
 }
 
+/* An interface bound to another table after its addresses were added:
+ * sim_ip6_iface_set_table() moves the interface's IPv6 local and
+ * connected entries over (and bumps the route generation); the IPv4
+ * ones follow here, checked once per generation. */
+static void
+follow_tables(SimIp4 *ip)
+{
+  uint64_t gen = sim_net_route_generation(sim_node_net(ip->node));
+  if (SIM_LIKELY(gen == ip->gen))
+    return;
+  ip->gen = gen;
+  for (guint i = 0; i < ip->addrs->len; i++) {
+    Ip4Addr *e = &g_array_index(ip->addrs, Ip4Addr, i);
+    if (e->iface < 0)
+      continue;
+    unsigned k =
+      sim__ip6_iface_table_index(ip->ip6, sim_node_iface(ip->node, (uint32_t)e->iface));
+    if (k == e->k)
+      continue;
+    SimFib *from = fib_get(ip, ip->fibs, e->k, false);
+    SimFib *to = fib_get(ip, ip->fibs, k, true);
+    SimIp6Addr key = sim_ip4_mapped(e->addr);
+    if (from && sim_fib_get(from, &key, 128) == V4_LOCAL)
+      sim_fib_remove(from, &key, 128);
+    sim_fib_insert(to, &key, 128, V4_LOCAL);
+    if (e->route != SIM_FIB_NONE) {
+      uint32_t mask = e->len == 0 ? 0 : ~UINT32_C(0) << (32 - e->len);
+      SimIp6Addr pfx = sim_ip4_mapped(e->addr & mask);
+      if (from && sim_fib_get(from, &pfx, 96u + e->len) == e->route) {
+        sim_fib_remove(from, &pfx, 96u + e->len);
+        sim_fib_insert(to, &pfx, 96u + e->len, e->route);
+      }
+    }
+    e->k = k;
+  }
+}
+
 gboolean
 sim_ip4_add_address(SimIp4 *ip, SimIface *iface, uint32_t addr, unsigned prefix_len,
                     GError **error)
 {
   g_return_val_if_fail(ip != NULL, FALSE);
+  follow_tables(ip);
   if (!iface)
     prefix_len = 32;
   if (prefix_len > 32 || addr == 0 || (addr >> 28) >= 14) {
@@ -310,15 +351,17 @@ sim_ip4_add_address(SimIp4 *ip, SimIface *iface, uint32_t addr, unsigned prefix_
                 "node %s: interface of another node", sim_node_name(ip->node));
     return FALSE;
   }
-  Ip4Addr e = { addr, iface ? (int32_t)sim_iface_index(iface) : -1, (uint8_t)prefix_len };
-  g_array_append_val(ip->addrs, e);
   unsigned k = sim__ip6_iface_table_index(ip->ip6, iface);
+  Ip4Addr e = { addr, iface ? (int32_t)sim_iface_index(iface) : -1, (uint8_t)prefix_len, k,
+                SIM_FIB_NONE };
   if (iface && prefix_len < 32) {
     uint32_t mask = prefix_len == 0 ? 0 : ~UINT32_C(0) << (32 - prefix_len);
     Ip4Route r = { sim_iface_index(iface), 0 };
     g_array_append_val(ip->routes, r);
-    insert(ip, k, addr & mask, prefix_len, ip->routes->len - 1);
+    e.route = ip->routes->len - 1;
+    insert(ip, k, addr & mask, prefix_len, e.route);
   }
+  g_array_append_val(ip->addrs, e);
   insert(ip, k, addr, 32, V4_LOCAL);
   return TRUE;
 }
@@ -360,7 +403,8 @@ sim_ip4_route_add(SimIp4 *ip, uint32_t table, uint32_t prefix, unsigned len, Sim
   unsigned k;
   if (!table_k(ip, table, &k, error))
     return FALSE;
-  uint32_t mask = len == 0 ? 0 : ~UINT32_C(0) << (32 - len);
+  /* (no shift by 32 - len for a length over 32: that is refused below) */
+  uint32_t mask = len == 0 || len > 32 ? 0 : ~UINT32_C(0) << (32 - len);
   if (len > 32 || (prefix & ~mask) || !out || sim_iface_node(out) != ip->node) {
     char b[SIM_IP4_ADDR_STRLEN];
     g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
@@ -437,6 +481,7 @@ lookup(SimIp4 *ip, unsigned k, uint32_t dst, bool steer)
 SimIface *
 sim_ip4_route_lookup(SimIp4 *ip, uint32_t table, uint32_t dst, uint32_t *gw, gboolean *local)
 {
+  follow_tables(ip);
   int k = sim__ip6_table_index(ip->ip6, table);
   if (local)
     *local = FALSE;
@@ -529,6 +574,7 @@ sim_ip4_output(SimIp4 *ip, SimPacket *p, uint32_t src, uint32_t dst, uint8_t pro
     sim_node_drop(ip->node, NULL, p, SIM_DROP_TOO_BIG);
     return;
   }
+  follow_tables(ip);
   uint32_t v = lookup(ip, 0, dst, true);
   if (!src) {
     if (v < ip->routes->len)
@@ -558,6 +604,7 @@ sim_ip4_forward(SimIp4 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsig
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
+  follow_tables(ip);
   int k = sim__ip6_table_index(ip->ip6, table);
   if (SIM_UNLIKELY(k < 0 || ip->depth >= 32)) {
     sim_node_drop(ip->node, iface, p, k < 0 ? SIM_DROP_NO_ROUTE : SIM_DROP_LOOP);
@@ -665,6 +712,7 @@ ip4_recv(SimNode *node, SimIface *iface, SimPacket *p)
     }
     sim_packet_trim(p, total - h.total_length); /* link-layer padding */
   }
+  follow_tables(ip);
   unsigned k = sim__ip6_iface_table_index(ip->ip6, iface);
   uint32_t v = lookup(ip, k, h.dst, true);
   if (v != V4_LOCAL && h.dst != 0xffffffffu && !V4_IS_STEER(v) &&
