@@ -146,7 +146,8 @@ sim_ip4_prefix_parse(const char *text, uint32_t *addr, unsigned *len, GError **e
   g_autofree char *a = g_strndup(text, (gsize)(slash - text));
   char *end = NULL;
   guint64 l = g_ascii_strtoull(slash + 1, &end, 10);
-  if (end == slash + 1 || *end || l > 32 || !sim_ip4_addr_parse(a, addr, NULL)) {
+  if (!g_ascii_isdigit(slash[1]) || end == slash + 1 || *end || l > 32 ||
+      !sim_ip4_addr_parse(a, addr, NULL)) {
     g_set_error(error, SIM_IP6_ERROR, SIM_IP6_ERROR_SYNTAX,
                 "'%s' is not an IPv4 prefix (expected a.b.c.d/len, len 0..32)", text);
     return FALSE;
@@ -600,9 +601,23 @@ void
 sim_ip4_forward(SimIp4 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsigned flags)
 {
   SimIp4Header h;
-  if (SIM_UNLIKELY(!sim_ip4_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+  const uint8_t *b = sim_packet_data(p);
+  if (SIM_UNLIKELY(!sim_ip4_header_read(b, sim_packet_real_length(p), &h))) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
+  }
+  /* a decapsulated packet gets the checks of a received one */
+  if (SIM_UNLIKELY(sim_ip4_header_checksum(b, h.header_length) != 0)) {
+    sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_CHECKSUM);
+    return;
+  }
+  size_t total = sim_packet_length(p);
+  if (SIM_UNLIKELY(h.total_length != total)) {
+    if (h.total_length > total) {
+      sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_LENGTH);
+      return;
+    }
+    sim_packet_trim(p, total - h.total_length);
   }
   follow_tables(ip);
   int k = sim__ip6_table_index(ip->ip6, table);
@@ -643,8 +658,10 @@ icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
     SimIp6Addr from = sim_ip4_mapped(h->src);
     ip->ip6->echo_fn(ip->ip6, &from, id, seq, (SimTime)sent, ip->ip6->echo_data);
   }
-  if (b[0] != 8 || b[1] != 0) {
-    sim_net_packet_delivered(sim_node_net(ip->node), p); /* replies and errors end here */
+  if (b[0] != 8 || b[1] != 0 || h->dst == 0xffffffffu) {
+    /* replies and errors end here; RFC 1122 §3.2.2.6: a request to the
+     * broadcast address is not answered from it (nor at all, here) */
+    sim_net_packet_delivered(sim_node_net(ip->node), p);
     return;
   }
   uint8_t *w = sim_packet_data_writable(p);
@@ -659,11 +676,11 @@ icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
 static void
 deliver(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
 {
-  ip->stats.delivered++;
   if (SIM_UNLIKELY(h->frag & 0x3fff)) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_FRAGMENT); /* no IPv4 reassembly */
     return;
   }
+  ip->stats.delivered++;
   sim_packet_pull(p, h->header_length);
   switch (h->protocol) {
   case SIM_IPPROTO_UDP: {

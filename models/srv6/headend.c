@@ -403,9 +403,15 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
     }
     SimIp6Addr source = *src;
     uint8_t hl = cfg->hop_limit > 0 ? (uint8_t)cfg->hop_limit : SIM_IP6_DEFAULT_HOP_LIMIT;
-    if (cfg->hop_limit < 0 || lx)
+    bool v6 = inner_proto == SIM_IPPROTO_IPV6;
+    /* the kernel (seg6_do_srh_encap) copies hop limit and traffic class
+     * from an IPv6 inner packet only: IPv4 gets the route's hop limit
+     * (64) and class 0 */
+    if (cfg->hop_limit < 0 || (lx && v6))
       hl = ihl;
-    uint8_t tc = (cfg->copy_traffic_class || lx) ? itc : 0;
+    else if (lx)
+      hl = SIM_IP6_DEFAULT_HOP_LIMIT;
+    uint8_t tc = (lx ? v6 : cfg->copy_traffic_class) ? itc : 0;
     uint32_t fl = 0;
     if (lx || cfg->flow_label == SIM_SRV6_FLOW_LABEL_COPY)
       fl = ifl;

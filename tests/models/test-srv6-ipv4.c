@@ -970,6 +970,35 @@ Test(srv6_ipv4, headend_outer_fields_from_the_ipv4_header_rfc8986_5_1)
   }
 }
 
+/* Linux-compatible headend with IPv4 inside (seg6_do_srh_encap): the
+ * packet is encapsulated on input, so its TTL is not decremented; the
+ * outer header takes the route's hop limit (64, then the forwarding step:
+ * 63 on L2), traffic class 0 and flow label 0 - nothing copied from the
+ * IPv4 header */
+Test(srv6_ipv4, linux_compat_headend_ipv4_outer_fields)
+{
+  Sx t;
+  s4_init(&t, V4_ALL);
+  sim_srv6_set_linux_compat(t.sr[SX_R1], TRUE);
+  v4_policy(&t, "fc00:0:2::1, fc00:0:3::d4", NULL);
+  SimFlow *f = v4_flow(&t, "v4", 0x28, 100, 2, SIM_MS(1));
+  sim_run_until(t.ctx, SIM_MS(30));
+  cr_assert_eq(sim_flow_stats(f)->rx_packets, 2, "delivered %" PRIu64,
+               sim_flow_stats(f)->rx_packets);
+  FxPcap l2 = sx_frames(&t, SX_L2);
+  cr_assert_eq(l2.frames->len, 2, "L2 frames %u", l2.frames->len);
+  for (guint j = 0; j < 2; j++) {
+    const uint8_t *r = sx_ip6(&l2, j, NULL);
+    cr_assert_eq(r[7], 63, "outer hop limit %u, expected 63", r[7]);
+    cr_assert_eq(tc6(r), 0, "traffic class 0x%02x, expected 0", tc6(r));
+    cr_assert_eq(fl6(r), 0, "flow label 0x%05x, expected 0", fl6(r));
+    cr_assert_eq(r[80 + 8], 64, "inner TTL %u, expected 64 (not forwarded by IPv4)", r[88]);
+    cr_assert_eq(ref_cksum(ref_sum(0, r + 80, 20)), 0, "inner checksum");
+  }
+  fx_pcap_clear(&l2);
+  sx_free(&t);
+}
+
 /* RFC 6437 §3 / RFC 6438 §3: the outer flow label is a function of the
  * inner IPv4 5-tuple: the same for every packet of a flow, different
  * across eight flows that differ in their UDP source port (a collision
