@@ -68,6 +68,18 @@ typedef struct {
   uint32_t next_id;  /* next Fragment identification */
 } Ip6Frag;
 
+/* Recent local-SID lookups of a node (a few SIDs take most of its SRv6
+ * traffic): destination, table index, FIB generation -> FIB value. Exact:
+ * an entry holds only while its table is unchanged. */
+typedef struct {
+  SimIp6Addr dst;
+  uint64_t generation;
+  uint32_t k;
+  uint32_t value; /* 0: empty (SID values are never 0) */
+} Ip6SidCache;
+
+#define IP6_SID_CACHE 4
+
 struct _SimIp6 {
   SimNode *node;
   SimNet *net;
@@ -99,6 +111,7 @@ struct _SimIp6 {
                            * prefixes -> the module's id, consulted before
                            * the routes of the table */
   SimIp6RouteFunc sid_fn; /* local SIDs */
+  Ip6SidCache sid_cache[IP6_SID_CACHE];
   SimIp6RouteFunc steer_fn;
   void *route_data;
   unsigned depth;         /* nested lookups of the packet being processed */

@@ -1086,7 +1086,28 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
       !ip->filter_fn(ip, iface, p, &h, ip->filter_data))
     return;
   unsigned k = iface_tindex(ip, iface);
-  uint32_t v = sim_fib_lookup(fib_at(ip, k), &h.dst, NULL);
+  SimFib *fib = fib_at(ip, k);
+  uint32_t v;
+  if (ip->sid_fn) {
+    /* a node with SIDs: its few SIDs take most of its packets, so their
+     * lookups are remembered (exactly: per destination, while the table
+     * is unchanged) */
+    Ip6SidCache *c = &ip->sid_cache[(h.dst.b[15] ^ h.dst.b[7]) & (IP6_SID_CACHE - 1)];
+    if (c->value && c->k == k && c->generation == sim_fib_generation(fib) &&
+        sim_ip6_addr_equal(&c->dst, &h.dst)) {
+      v = c->value;
+    } else {
+      v = sim_fib_lookup(fib, &h.dst, NULL);
+      if (NH_IS_SID(v)) {
+        c->dst = h.dst;
+        c->k = k;
+        c->generation = sim_fib_generation(fib);
+        c->value = v;
+      }
+    }
+  } else {
+    v = sim_fib_lookup(fib, &h.dst, NULL);
+  }
   if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
     /* one of our addresses, or all-nodes ff02::1 */
     deliver(ip, iface, p, &h);

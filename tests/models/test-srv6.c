@@ -145,3 +145,47 @@ Test(srv6, unmatched_flows_follow_the_routes)
   fx_pcap_clear(&l2);
   sx_free(&t);
 }
+
+/* A node remembers its recent SID lookups, exactly: once a route replaces
+ * R2's End SID fc00:0:2::1/128 (the table changes), the next packets to
+ * it are routed on towards R3 unchanged, not processed as End (R3 routes
+ * them back: they bounce until their hop limit runs out). Three echo
+ * requests before the change, three after. */
+Test(srv6, sid_lookups_follow_table_changes)
+{
+  Sx t;
+  sx_init(&t, true);
+  sx_default_sids(&t);
+  sx_policy(&t, SX_R1, "to-b", "2001:db8:5::/64", "fc00:0:2::1, fc00:0:3::d6", NULL);
+  sx_policy(&t, SX_R3, "to-a", "2001:db8:1::/64", "fc00:0:2::1, fc00:0:1::d6", NULL);
+  SimPingConfig pc = { SIM_MS(1), SIM_MS(10), 6, 8 };
+  SimIp6Addr hb = fx_addr("2001:db8:5::b");
+  SimPing *pg = sim_ping_new(t.net, "p", t.n[SX_HA], t.n[SX_HB], &hb, &pc, NULL);
+  cr_assert_not_null(pg);
+  sim_run_until(t.ctx, SIM_MS(25));
+  SimIp6Addr sid = fx_addr("fc00:0:2::1");
+  const SimSrv6Sid *end = sim_srv6_sid_lookup(t.sr[SX_R2], &sid);
+  cr_assert_not_null(end);
+  /* 3 requests and 3 replies through R2's End */
+  cr_assert_eq(sim_srv6_sid_counters(end)->packets, 6, "End packets %" PRIu64,
+               sim_srv6_sid_counters(end)->packets);
+  sx_route(&t, SX_R2, "fc00:0:2::1/128", SX_L3, 0, "2001:db8:3::3");
+  sim_run_until(t.ctx, SIM_MS(100));
+  cr_assert_eq(sim_srv6_sid_counters(end)->packets, 6, "End packets after the change %" PRIu64,
+               sim_srv6_sid_counters(end)->packets);
+  cr_assert_eq(sim_ping_stats(pg)->received, 3, "replies %" PRIu64, sim_ping_stats(pg)->received);
+  FxPcap l3 = sx_frames(&t, SX_L3);
+  guint routed = 0;
+  for (guint i = 0; i < l3.frames->len; i++) {
+    const uint8_t *r = sx_ip6(&l3, i, NULL);
+    SimIp6Addr d = sx_dst(r);
+    if (sim_ip6_addr_equal(&d, &sid) && r[43] == 1)
+      routed++; /* Segments Left still 1: R2 did not process it */
+  }
+  cr_assert_geq(routed, 3, "requests routed past R2 unchanged: %u", routed);
+  uint64_t hl = sim_node_drops(t.n[SX_R2], SIM_DROP_HOP_LIMIT) +
+                sim_node_drops(t.n[SX_R3], SIM_DROP_HOP_LIMIT);
+  cr_assert_eq(hl, 3, "the three requests end as hop_limit at R2/R3: %" PRIu64, hl);
+  fx_pcap_clear(&l3);
+  sx_free(&t);
+}
