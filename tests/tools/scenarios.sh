@@ -237,7 +237,7 @@ ok "enterprise-lan: the Ethernet captures of every node and switch port decode c
 
 # ---- SRv6: an L3VPN with a TE policy, and the header overhead ------------------------------
 
-run l3vpn "$scen/srv6-l3vpn.ini" --pcap PE1 --pcap CE2
+run l3vpn "$scen/srv6-l3vpn.ini" --pcap all
 conserve "$out" srv6-l3vpn
 [ "$(col "$out/flows.csv" rx_packets video)" -eq "$(col "$out/flows.csv" tx_packets video)" ] ||
   fail "srv6-l3vpn: video lost packets"
