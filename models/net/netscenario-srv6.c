@@ -872,6 +872,9 @@ add_lists(Build *b, SimScenarioSection *sec, const char *key, SimSrv6Policy *pol
           uint32_t preference, const char *text, const char *const *weights, GError **error)
 {
   g_auto(GStrv) lists = g_strsplit(text, "|", -1);
+  if (weights && weights[0] && g_strv_length((char **)weights) != g_strv_length(lists))
+    return fail(error, sec, "weights", "one weight per segment list (%u lists, %u weights)",
+                g_strv_length(lists), g_strv_length((char **)weights));
   guint i = 0;
   for (char **l = lists; *l; l++, i++) {
     SimIp6Addr segs[SIM_SRH_MAX_SEGMENTS];
@@ -880,9 +883,6 @@ add_lists(Build *b, SimScenarioSection *sec, const char *key, SimSrv6Policy *pol
       return FALSE;
     uint32_t w = 1;
     if (weights && weights[0]) {
-      if (i >= g_strv_length((char **)weights))
-        return fail(error, sec, "weights", "one weight per segment list (%u lists)",
-                    g_strv_length(lists));
       char *end = NULL;
       guint64 v = g_ascii_strtoull(weights[i], &end, 10);
       if (!end || *end || v < 1 || v > G_MAXUINT32)

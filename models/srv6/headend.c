@@ -5,8 +5,8 @@
  *
  * H.Encaps (§5.1): S01 push an outer IPv6 header with an SRH holding the
  * whole path (Segment List[0] = the last segment, Segments Left = Last
- * Entry = n - 1), S02 outer source = the headend's address (its first
- * loopback, or the policy's), destination = S1, S03 payload length,
+ * Entry = n - 1), S02 outer source = the policy's source, else the
+ * node's (sim_srv6_set_source), else its primary address, destination = S1, S03 payload length,
  * traffic class, hop limit and flow label, S04 next header 41 (or 4),
  * S05 decrement the inner hop limit, S06 send. H.Encaps.Red (§5.2) leaves
  * S1 out of the SRH (Last Entry n - 2) and the SRH altogether for a single

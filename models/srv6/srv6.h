@@ -234,8 +234,8 @@ SIM_API const SimSrv6Behaviour *sim_srv6_behaviour_find(SimNet *net, const char 
 /* End (RFC 8986 §4.1) with the SID's flavours: the next segment, or the
  * upper layer when Segments Left is 0. */
 SIM_API void sim_srv6_end(SimSrv6Packet *pk);
-/* Upper-layer header processing of §4.1.1: ICMPv6 (and what the node
- * allows) is delivered, anything else gets Parameter Problem code 4. */
+/* Upper-layer header processing of §4.1.1: ICMPv6 is delivered, anything
+ * else gets Parameter Problem code 4. */
 SIM_API void sim_srv6_upper_layer(SimSrv6Packet *pk);
 /* Drops the packet, counted at the SID with @reason; with @icmp_type > 0
  * an ICMPv6 error (type, code, pointer) goes to the source first (not in
