@@ -16,6 +16,7 @@
 #include "results.h"
 #include "nd.h"
 #include "ip4.h"
+#include "qos-private.h"
 #include "routing.h"
 #include "simunits.h"
 #include "topo.h"
@@ -358,6 +359,8 @@ sim_net_registry_new(void)
     sim_registry_add(reg, &sim__srv6_scenario_types[i], &e);
   if (!e)
     sim_registry_add(reg, &droptail_type.info, &e);
+  if (!e)
+    sim__qos_register_schedulers(reg, &e);
   if (e) {
     /* the built-in tables are constant: this is a programming error */
     g_critical("built-in type refused: %s", e->message);
