@@ -148,8 +148,10 @@ parse6(Key *k, const uint8_t *b, size_t len, uint32_t need, uint8_t nrp_type)
   k->dscp = (uint8_t)(((b[0] & 0x0f) << 2) | (b[1] >> 6));
   k->ecn = (b[1] >> 4) & 3;
   k->flow_label = ((uint32_t)(b[1] & 0x0f) << 16) | rd16(b + 2);
-  memcpy(k->src.b, b + 8, 16);
-  memcpy(k->dst.b, b + 24, 16);
+  if (need & SIM_CLASSIFIER_SRC)
+    memcpy(k->src.b, b + 8, 16);
+  if (need & SIM_CLASSIFIER_DST)
+    memcpy(k->dst.b, b + 24, 16);
   if (!(need & (NEED_L4 | SIM_CLASSIFIER_NRP)))
     return;
   uint8_t nh = b[6];

@@ -819,6 +819,14 @@ Test(scenario, wfq_link_carries_traffic)
   scenario_carries("queue = wfq\nqueue_weights = 1, 1\nqueue_dscp = ef\nqueue_packets = 20\n", 2);
 }
 
+/* On Ethernet links the qdisc sees frames: the classifier skips the header. */
+Test(scenario, ethernet_link_classifies_behind_the_frame_header)
+{
+  scenario_carries("framing = ethernet\nqueue = prio\nqueue_bands = 2\nqueue_dscp = EF, *\n"
+                   "queue_packets = 20\n",
+                   2);
+}
+
 Test(scenario, bad_keys_name_file_and_line)
 {
   struct {
