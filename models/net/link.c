@@ -2,7 +2,8 @@
  *
  * Each direction of a link is driven by the sending interface:
  *  - a packet starts on the wire at once when the line is idle and the
- *    queue empty, else it waits in the interface's qdisc;
+ *    queue empty, else it waits in the interface's qdisc (disciplines
+ *    other than drop-tail see it even then: shapers may hold it);
  *  - serialisation lasts ceil(frame bits * 1e12 / rate) ps, frame = packet
  *    + framing overhead; the packet then propagates for the link delay;
  *  - one event per packet marks its arrival at the peer. A transmit-
@@ -455,7 +456,19 @@ sim_iface_send(SimIface *ifc, SimPacket *p)
     return;
   }
   if (ifc->qdisc->n_packets == 0 && !ifc->tx_scheduled && now >= ifc->busy_until) {
-    transmit(ifc, p, now);
+    if (ifc->qdisc->klass == &sim_qdisc_droptail_class) {
+      transmit(ifc, p, now);
+      return;
+    }
+    /* other disciplines see every packet (policers, shapers, RED's
+     * average), then say whether it may leave at once */
+    ifc->qdisc->klass->enqueue(ifc->qdisc, p, now);
+    p = ifc->qdisc->klass->dequeue(ifc->qdisc, now);
+    if (p)
+      transmit(ifc, p, now);
+    queue_changed(ifc, now);
+    if (ifc->qdisc->n_packets > 0)
+      schedule_tx_done(ifc, now);
     return;
   }
   ifc->qdisc->klass->enqueue(ifc->qdisc, p, now);

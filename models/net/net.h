@@ -68,7 +68,10 @@ typedef struct _SimQdisc SimQdisc;
   X(SRV6_INGRESS, "srv6_ingress")     /* SR domain ingress filter (RFC 8754 §5.1) */           \
   X(SRV6_HMAC, "srv6_hmac")           /* HMAC TLV missing or not verified (RFC 8754 §2.1.2) */ \
   X(SRV6_NO_IPV4, "srv6_no_ipv4")     /* an IPv4 packet where IPv4 is not configured */     \
-  X(NO_IPV4, "no_ipv4")               /* IPv4 at a node or on a link that does not carry it */
+  X(NO_IPV4, "no_ipv4")               /* IPv4 at a node or on a link that does not carry it */ \
+  X(POLICE, "police")                 /* a policer dropped it for its colour (RFC 2697/2698) */ \
+  X(RED_EARLY, "red_early")           /* RED early (probabilistic) drop */                     \
+  X(RED_FORCED, "red_forced")         /* RED average queue above max_th (2 max_th if gentle) */
 
 typedef enum {
 #define SIM_DROP_ENUM(id, name) SIM_DROP_##id,
