@@ -17,6 +17,7 @@
 #include "nd.h"
 #include "ip4.h"
 #include "qos-private.h"
+#include "meter.h"
 #include "routing.h"
 #include "simunits.h"
 #include "topo.h"
@@ -361,6 +362,8 @@ sim_net_registry_new(void)
     sim_registry_add(reg, &droptail_type.info, &e);
   if (!e)
     sim__qos_register_schedulers(reg, &e);
+  for (size_t i = 0; !e && i < sim__qos_meter_n_types; i++)
+    sim_net_registry_add_qdisc(reg, &sim__qos_meter_types[i], &e);
   if (e) {
     /* the built-in tables are constant: this is a programming error */
     g_critical("built-in type refused: %s", e->message);
