@@ -87,6 +87,7 @@ sim_classifier_set_nrp_option_type(SimClassifier *c, uint8_t type)
 
 typedef struct {
   bool ip;         /* an IPv4/IPv6 header was found */
+  bool v6;         /* ... and it is IPv6 (the only one with a flow label) */
   bool has_proto;  /* the extension-header walk reached an upper layer */
   bool has_ports;  /* UDP/TCP with its ports in the real bytes */
   bool has_nrp;
@@ -144,7 +145,7 @@ hbh_nrp(Key *k, const uint8_t *h, size_t hlen, uint8_t type)
 static void
 parse6(Key *k, const uint8_t *b, size_t len, uint32_t need, uint8_t nrp_type)
 {
-  k->ip = true;
+  k->ip = k->v6 = true;
   k->dscp = (uint8_t)(((b[0] & 0x0f) << 2) | (b[1] >> 6));
   k->ecn = (b[1] >> 4) & 3;
   k->flow_label = ((uint32_t)(b[1] & 0x0f) << 16) | rd16(b + 2);
@@ -239,7 +240,8 @@ rule_match(const SimClassifierRule *r, const Key *k, uint32_t ingress)
     return false;
   if ((f & SIM_CLASSIFIER_ECN) && r->ecn != k->ecn)
     return false;
-  if ((f & SIM_CLASSIFIER_FLOW_LABEL) && (k->flow_label & r->flow_label_mask) != r->flow_label)
+  if ((f & SIM_CLASSIFIER_FLOW_LABEL) &&
+      (!k->v6 || (k->flow_label & r->flow_label_mask) != r->flow_label))
     return false;
   if ((f & SIM_CLASSIFIER_SRC) && !prefix_match(&r->src, &k->src))
     return false;
@@ -265,7 +267,7 @@ sim_classifier_classify(const SimClassifier *c, const SimPacket *p, size_t l3_of
   if (n == 0)
     return c->default_class;
   Key k;
-  k.ip = k.has_proto = k.has_ports = k.has_nrp = false;
+  k.ip = k.v6 = k.has_proto = k.has_ports = k.has_nrp = false;
   k.dscp = k.ecn = 0;
   size_t real = sim_packet_real_length(p);
   if (c->need & ~(uint32_t)SIM_CLASSIFIER_INGRESS && l3_offset < real) {

@@ -180,6 +180,7 @@ Test(classifier, ipv4_fields_through_mapped_prefixes)
     { .fields = SIM_CLASSIFIER_SRC, .src = pfx("2001:db8::/32"), .klass = 1 },
     { .fields = SIM_CLASSIFIER_PROTOCOL, .protocol = SIM_IPPROTO_UDP, .klass = 1 },
     { .fields = SIM_CLASSIFIER_FLOW_LABEL, .flow_label = 1, .flow_label_mask = 1, .klass = 1 },
+    { .fields = SIM_CLASSIFIER_FLOW_LABEL, .flow_label = 0, .flow_label_mask = 0, .klass = 1 },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(hit); i++)
     cr_assert_eq(classify1(&hit[i], p), 1, "IPv4 rule %zu should match", i);
