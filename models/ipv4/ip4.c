@@ -261,7 +261,7 @@ sim_ip4_stats(const SimIp4 *ip)
 }
 
 static SimFib *
-fib_get(SimIp4 *ip, GPtrArray *a, unsigned k, bool create)
+fib_get(GPtrArray *a, unsigned k, bool create)
 {
   if (k >= a->len) {
     if (!create)
@@ -270,7 +270,6 @@ fib_get(SimIp4 *ip, GPtrArray *a, unsigned k, bool create)
   }
   if (!a->pdata[k] && create)
     a->pdata[k] = sim_fib_new();
-  (void)ip;
   return a->pdata[k];
 }
 
@@ -291,7 +290,7 @@ static void
 insert(SimIp4 *ip, unsigned k, uint32_t prefix, unsigned len, uint32_t value)
 {
   SimIp6Addr key = sim_ip4_mapped(prefix);
-  sim_fib_insert(fib_get(ip, ip->fibs, k, true), &key, 96 + len, value);
+  sim_fib_insert(fib_get(ip->fibs, k, true), &key, 96 + len, value);
   sim_net_routes_changed(sim_node_net(ip->node));
 }
 
@@ -314,8 +313,8 @@ follow_tables(SimIp4 *ip)
       sim__ip6_iface_table_index(ip->ip6, sim_node_iface(ip->node, (uint32_t)e->iface));
     if (k == e->k)
       continue;
-    SimFib *from = fib_get(ip, ip->fibs, e->k, false);
-    SimFib *to = fib_get(ip, ip->fibs, k, true);
+    SimFib *from = fib_get(ip->fibs, e->k, false);
+    SimFib *to = fib_get(ip->fibs, k, true);
     SimIp6Addr key = sim_ip4_mapped(e->addr);
     if (from && sim_fib_get(from, &key, 128) == V4_LOCAL)
       sim_fib_remove(from, &key, 128);
@@ -424,7 +423,7 @@ gboolean
 sim_ip4_route_remove(SimIp4 *ip, uint32_t table, uint32_t prefix, unsigned len)
 {
   int k = sim__ip6_table_index(ip->ip6, table);
-  SimFib *f = k < 0 ? NULL : fib_get(ip, ip->fibs, (unsigned)k, false);
+  SimFib *f = k < 0 ? NULL : fib_get(ip->fibs, (unsigned)k, false);
   SimIp6Addr key = sim_ip4_mapped(prefix);
   if (!f || len > 32 || !sim_fib_remove(f, &key, 96 + len))
     return FALSE;
@@ -454,7 +453,7 @@ sim_ip4_table_add_steering(SimIp4 *ip, uint32_t table, uint32_t prefix, unsigned
   if (!ip->steer)
     ip->steer = g_ptr_array_new();
   SimIp6Addr key = sim_ip4_mapped(prefix);
-  sim_fib_insert(fib_get(ip, ip->steer, k, true), &key, 96 + len, V4_STEER_BASE + id);
+  sim_fib_insert(fib_get(ip->steer, k, true), &key, 96 + len, V4_STEER_BASE + id);
   sim_net_routes_changed(sim_node_net(ip->node));
   return TRUE;
 }
@@ -466,16 +465,16 @@ lookup(SimIp4 *ip, unsigned k, uint32_t dst, bool steer)
 {
   SimIp6Addr key = sim_ip4_mapped(dst);
   if (steer && ip->steer) {
-    SimFib *s = fib_get(ip, ip->steer, k, false);
+    SimFib *s = fib_get(ip->steer, k, false);
     uint32_t v = s ? sim_fib_lookup(s, &key, NULL) : SIM_FIB_NONE;
     if (v != SIM_FIB_NONE) {
       /* local addresses stay local */
-      SimFib *f = fib_get(ip, ip->fibs, k, false);
+      SimFib *f = fib_get(ip->fibs, k, false);
       if (!f || sim_fib_lookup(f, &key, NULL) != V4_LOCAL)
         return v;
     }
   }
-  SimFib *f = fib_get(ip, ip->fibs, k, false);
+  SimFib *f = fib_get(ip->fibs, k, false);
   return f ? sim_fib_lookup(f, &key, NULL) : SIM_FIB_NONE;
 }
 
@@ -693,7 +692,7 @@ deliver(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
     h6.dst = sim_ip4_mapped(h->dst);
     h6.header_length = h->header_length;
     h6.upper_protocol = SIM_IPPROTO_UDP;
-    sim__udp_input4(ip->ip6, iface, p, &h6, h->header_length);
+    sim__udp_input4(ip->ip6, iface, p, &h6);
     return;
   }
   case SIM_IPPROTO_ICMP:

@@ -191,8 +191,7 @@ int sim__ip6_table_index(const SimIp6 *ip, uint32_t table);
 unsigned sim__ip6_iface_table_index(const SimIp6 *ip, const SimIface *iface);
 /* UDP over IPv4 (ip4.c): @p starts at the UDP header; @h carries the
  * IPv4 addresses mapped (::ffff:a.b.c.d), TTL and TOS. */
-void sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
-                     size_t ip4_header_len);
+void sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 
 void sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);
 void sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h);

@@ -221,8 +221,7 @@ sim_udp_sendto(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, ui
 }
 
 void
-sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h,
-                size_t ip4_header_len)
+sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
   SimNode *node = ip->node;
   if (SIM_UNLIKELY(sim_packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
@@ -245,7 +244,7 @@ sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h
   }
   SimUdpSocket *s = ip->udp ? find_port(ip->udp, dport) : NULL;
   if (!s) {
-    (void)ip4_header_len; /* no ICMPv4 Port Unreachable */
+    /* no ICMPv4 Port Unreachable */
     sim_node_drop(node, iface, p, SIM_DROP_PORT_UNREACHABLE);
     return;
   }

@@ -722,6 +722,24 @@ locator_of(SimSrv6 *sr, const SimIp6Addr *a)
   return NULL;
 }
 
+/* The SRv6 node named by @key of @sec (a node of [srv6] nodes), its node
+ * in *@node; NULL with @error otherwise. */
+static SrNode *
+sr_node_ref(Build *b, SimScenarioSection *sec, const SimParams *p, const char *key,
+            SimNode **node, GError **error)
+{
+  SimNode *n = node_ref(b->run, sec, key, sim_params_get_string(p, key), error);
+  if (!n)
+    return NULL;
+  SrNode *s = sr_node(b, n);
+  if (!s) {
+    fail(error, sec, key, "%s is not an SRv6 node (see [srv6] nodes)", sim_node_name(n));
+    return NULL;
+  }
+  *node = n;
+  return s;
+}
+
 static gboolean
 build_sid(Build *b, SimScenarioSection *sec, gboolean with_policy, GError **error)
 {
@@ -731,12 +749,10 @@ build_sid(Build *b, SimScenarioSection *sec, gboolean with_policy, GError **erro
     return FALSE;
   if ((*sim_params_get_string(p, "policy") != 0) != with_policy)
     return TRUE; /* the other pass */
-  SimNode *n = node_ref(run, sec, "node", sim_params_get_string(p, "node"), error);
-  if (!n)
-    return FALSE;
-  SrNode *s = sr_node(b, n);
+  SimNode *n = NULL;
+  SrNode *s = sr_node_ref(b, sec, p, "node", &n, error);
   if (!s)
-    return fail(error, sec, "node", "%s is not an SRv6 node (see [srv6] nodes)", sim_node_name(n));
+    return FALSE;
   SimSrv6SidConfig c;
   sim_srv6_sid_config_init(&c);
   const char *sid = sim_params_get_string(p, "sid"), *fn = sim_params_get_string(p, "function");
@@ -906,13 +922,10 @@ build_policy(Build *b, SimScenarioSection *sec, GError **error)
   g_autoptr(SimParams) p = parse(run, sec, "policy.srv6", error);
   if (!p)
     return FALSE;
-  SimNode *n = node_ref(run, sec, "headend", sim_params_get_string(p, "headend"), error);
-  if (!n)
-    return FALSE;
-  SrNode *s = sr_node(b, n);
+  SimNode *n = NULL;
+  SrNode *s = sr_node_ref(b, sec, p, "headend", &n, error);
   if (!s)
-    return fail(error, sec, "headend", "%s is not an SRv6 node (see [srv6] nodes)",
-                sim_node_name(n));
+    return FALSE;
   SimSrv6HeadendConfig cfg;
   if (!headend_config(b, sec, p, s, &cfg, error))
     return FALSE;
@@ -1000,12 +1013,10 @@ build_steer(Build *b, SimScenarioSection *sec, GError **error)
   g_autoptr(SimParams) p = parse(run, sec, "steer.srv6", error);
   if (!p)
     return FALSE;
-  SimNode *n = node_ref(run, sec, "node", sim_params_get_string(p, "node"), error);
-  if (!n)
-    return FALSE;
-  SrNode *s = sr_node(b, n);
+  SimNode *n = NULL;
+  SrNode *s = sr_node_ref(b, sec, p, "node", &n, error);
   if (!s)
-    return fail(error, sec, "node", "%s is not an SRv6 node (see [srv6] nodes)", sim_node_name(n));
+    return FALSE;
   SimIp6Prefix pf;
   uint32_t table;
   if (!parse_prefix(sec, "prefix", sim_params_get_string(p, "prefix"), &pf, error) ||

@@ -28,6 +28,47 @@ typedef struct {
   SimIp6Addr h1a, ra1, ra2, h2a;
 } Fx;
 
+/* ---- bytes and the RFC 1071 sum, independent of the library ------------------------------- */
+
+static inline uint32_t
+fx_ref_sum(uint32_t s, const uint8_t *b, size_t len)
+{
+  for (size_t i = 0; i + 1 < len; i += 2)
+    s += (uint32_t)(b[i] << 8 | b[i + 1]);
+  if (len & 1)
+    s += (uint32_t)b[len - 1] << 8;
+  return s;
+}
+
+/* The one's complement of the one's complement sum: the checksum field
+ * value over data whose checksum field is zero, 0 over intact data. */
+static inline uint16_t
+fx_ref_cksum(uint32_t s)
+{
+  while (s >> 16)
+    s = (s & 0xffff) + (s >> 16);
+  return (uint16_t)~s;
+}
+
+static inline uint16_t
+fx_get16(const uint8_t *b)
+{
+  return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t
+fx_get32(const uint8_t *b)
+{
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline void
+fx_put16(uint8_t *b, uint16_t v)
+{
+  b[0] = (uint8_t)(v >> 8);
+  b[1] = (uint8_t)v;
+}
+
 static inline SimIp6Addr
 fx_addr(const char *s)
 {

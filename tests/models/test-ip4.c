@@ -26,52 +26,11 @@
 #define R2 A4(10, 0, 2, 1)
 #define H2 A4(10, 0, 2, 2)
 
-/* ---- reference arithmetic (RFC 1071), independent of the library ---------------------------- */
-
-static uint32_t
-ref_sum(uint32_t s, const uint8_t *b, size_t len)
-{
-  for (size_t i = 0; i + 1 < len; i += 2)
-    s += (uint32_t)(b[i] << 8 | b[i + 1]);
-  if (len & 1)
-    s += (uint32_t)b[len - 1] << 8;
-  return s;
-}
-
-/* The one's complement of the one's complement sum: the checksum field
- * value over data whose checksum field is zero, 0 over intact data. */
-static uint16_t
-ref_cksum(uint32_t s)
-{
-  while (s >> 16)
-    s = (s & 0xffff) + (s >> 16);
-  return (uint16_t)~s;
-}
-
-static uint16_t
-get16(const uint8_t *b)
-{
-  return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t
-get32(const uint8_t *b)
-{
-  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static void
-put16(uint8_t *b, uint16_t v)
-{
-  b[0] = (uint8_t)(v >> 8);
-  b[1] = (uint8_t)v;
-}
-
 static void
 put32(uint8_t *b, uint32_t v)
 {
-  put16(b, (uint16_t)(v >> 16));
-  put16(b + 2, (uint16_t)v);
+  fx_put16(b, (uint16_t)(v >> 16));
+  fx_put16(b + 2, (uint16_t)v);
 }
 
 /* The UDP checksum (RFC 768) of the datagram at @u over the IPv4
@@ -81,7 +40,7 @@ ref_udp4(uint32_t src, uint32_t dst, const uint8_t *u, size_t len)
 {
   uint32_t s = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + SIM_IPPROTO_UDP +
                (uint32_t)len;
-  return ref_cksum(ref_sum(s, u, len));
+  return fx_ref_cksum(fx_ref_sum(s, u, len));
 }
 
 static const char *
@@ -116,16 +75,16 @@ put_ip4(uint8_t *b, const Hdr *h, size_t payload)
   size_t hl = 20 + 4 * (size_t)h->opt_words;
   b[0] = (uint8_t)(0x40 | hl / 4);
   b[1] = h->tos;
-  put16(b + 2, (uint16_t)(hl + payload));
-  put16(b + 4, h->id);
-  put16(b + 6, h->frag);
+  fx_put16(b + 2, (uint16_t)(hl + payload));
+  fx_put16(b + 4, h->id);
+  fx_put16(b + 6, h->frag);
   b[8] = h->ttl;
   b[9] = h->proto;
   b[10] = b[11] = 0;
   put32(b + 12, h->src);
   put32(b + 16, h->dst);
   memset(b + 20, 1, hl - 20); /* NOP options (RFC 791 option type 1) */
-  put16(b + 10, ref_cksum(ref_sum(0, b, hl)));
+  fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, hl)));
   return hl;
 }
 
@@ -135,14 +94,14 @@ static size_t
 put_udp(uint8_t *u, uint32_t src, uint32_t dst, uint16_t dport, size_t payload, bool no_checksum)
 {
   size_t len = 8 + payload;
-  put16(u, 0xc000);
-  put16(u + 2, dport);
-  put16(u + 4, (uint16_t)len);
-  put16(u + 6, 0);
+  fx_put16(u, 0xc000);
+  fx_put16(u + 2, dport);
+  fx_put16(u + 4, (uint16_t)len);
+  fx_put16(u + 6, 0);
   memset(u + 8, 0x5a, payload);
   if (!no_checksum) {
     uint16_t ck = ref_udp4(src, dst, u, len);
-    put16(u + 6, ck ? ck : 0xffff);
+    fx_put16(u + 6, ck ? ck : 0xffff);
   }
   return len;
 }
@@ -172,10 +131,10 @@ assert_ip4_valid(const uint8_t *ip, size_t len, const char *what)
   cr_assert_eq(ip[0] >> 4, 4, "%s: version %u", what, ip[0] >> 4);
   size_t hl = (size_t)(ip[0] & 0xf) * 4;
   cr_assert(hl >= 20 && hl <= len, "%s: IHL %zu", what, hl);
-  cr_assert_eq(ref_cksum(ref_sum(0, ip, hl)), 0, "%s: header checksum 0x%04x does not verify",
-               what, get16(ip + 10));
-  cr_assert_eq(get16(ip + 2), len, "%s: total length %u, the frame holds %zu", what,
-               get16(ip + 2), len);
+  cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, ip, hl)), 0, "%s: header checksum 0x%04x does not verify",
+               what, fx_get16(ip + 10));
+  cr_assert_eq(fx_get16(ip + 2), len, "%s: total length %u, the frame holds %zu", what,
+               fx_get16(ip + 2), len);
 }
 
 /* ---- the network -------------------------------------------------------------------------- */
@@ -361,8 +320,8 @@ Test(ip4_header, write_and_read_the_classic_example_rfc791_3_1)
   SimIp4Header o = { 0xb9, 1500, 0xbeef, 0x2000 | 185, 1, 99, A4(10, 1, 2, 3),
                      A4(255, 255, 255, 255), 20 };
   sim_ip4_header_write(b, &o);
-  cr_assert_eq(ref_cksum(ref_sum(0, b, 20)), 0, "written checksum 0x%04x does not verify",
-               get16(b + 10));
+  cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, b, 20)), 0, "written checksum 0x%04x does not verify",
+               fx_get16(b + 10));
   cr_assert(sim_ip4_header_read(b, 1500, &r));
   cr_assert(r.tos == 0xb9 && r.total_length == 1500 && r.id == 0xbeef &&
               r.frag == (0x2000 | 185) && r.ttl == 1 && r.protocol == 99 && r.src == o.src &&
@@ -437,12 +396,12 @@ Test(ip4_header, checksum_covers_the_header_with_options_rfc1071)
     size_t hl = put_ip4(b, &h, 100);
     cr_assert_eq(sim_ip4_header_checksum(b, hl), 0, "IHL %zu: intact header sums to 0x%04x", hl,
                  sim_ip4_header_checksum(b, hl));
-    uint16_t field = get16(b + 10);
+    uint16_t field = fx_get16(b + 10);
     b[10] = b[11] = 0;
     cr_assert_eq(sim_ip4_header_checksum(b, hl), field,
                  "IHL %zu: checksum 0x%04x, the reference says 0x%04x", hl,
                  sim_ip4_header_checksum(b, hl), field);
-    put16(b + 10, field);
+    fx_put16(b + 10, field);
     for (size_t bit = 0; bit < hl * 8; bit += 7) {
       b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
       cr_assert_neq(sim_ip4_header_checksum(b, hl), 0, "IHL %zu: bit %zu flipped unnoticed", hl,
@@ -458,16 +417,16 @@ static void
 force_checksum(uint8_t *b, uint16_t want)
 {
   b[4] = b[5] = b[10] = b[11] = 0;
-  uint32_t s = ref_sum(0, b, 20);
+  uint32_t s = fx_ref_sum(0, b, 20);
   while (s >> 16)
     s = (s & 0xffff) + (s >> 16);
   /* id = ~want - s in one's complement: ~want + ~s */
   uint32_t id = (uint32_t)(uint16_t)~want + (uint16_t)~s;
   while (id >> 16)
     id = (id & 0xffff) + (id >> 16);
-  put16(b + 4, (uint16_t)id);
-  put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
-  cr_assert_eq(get16(b + 10), want, "could not force the checksum to 0x%04x", want);
+  fx_put16(b + 4, (uint16_t)id);
+  fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
+  cr_assert_eq(fx_get16(b + 10), want, "could not force the checksum to 0x%04x", want);
 }
 
 /* RFC 1624 §3 (eqn. 3, HC' = ~(~HC + ~m + m')): after sim_ip4_decrement_ttl
@@ -489,29 +448,29 @@ Test(ip4_header, decrement_ttl_equals_full_recomputation_rfc1624_3)
       if (k % 3 == 1)
         force_checksum(b, 0x0000); /* 0 before the update */
       else
-        put16(b + 10, 0), put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
+        fx_put16(b + 10, 0), fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
       if (k % 3 == 2) {
         /* 0 after the update: force it on the decremented header */
         b[8] = (uint8_t)(ttl - 1);
         force_checksum(b, 0x0000);
         b[8] = (uint8_t)ttl;
-        put16(b + 10, 0);
-        put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
+        fx_put16(b + 10, 0);
+        fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
       }
-      zero_before += get16(b + 10) == 0;
+      zero_before += fx_get16(b + 10) == 0;
       uint8_t before[20];
       memcpy(before, b, 20);
       sim_ip4_decrement_ttl(b);
       uint8_t full[20];
       memcpy(full, b, 20);
       full[10] = full[11] = 0;
-      uint16_t want = ref_cksum(ref_sum(0, full, 20));
+      uint16_t want = fx_ref_cksum(fx_ref_sum(0, full, 20));
       zero_after += want == 0;
       cr_assert_eq(b[8], ttl - 1, "TTL %u became %u", ttl, b[8]);
-      cr_assert_eq(get16(b + 10), want,
+      cr_assert_eq(fx_get16(b + 10), want,
                    "header %u, TTL %u -> %u: incremental checksum 0x%04x, full recomputation "
                    "0x%04x (before 0x%04x)",
-                   k, ttl, b[8], get16(b + 10), want, get16(before + 10));
+                   k, ttl, b[8], fx_get16(b + 10), want, fx_get16(before + 10));
       cr_assert(memcmp(b, before, 8) == 0 && b[9] == before[9] &&
                   memcmp(b + 12, before + 12, 8) == 0,
                 "header %u, TTL %u: bytes other than TTL and checksum changed", k, ttl);
@@ -795,17 +754,17 @@ Test(ip4_net, udp_flow_to_a_mapped_destination_rfc768)
     cr_assert_eq(b[8], 63, "l2: TTL %u, expected 63 after one router", b[8]);
     cr_assert_eq(a[1], 0xb8, "TOS 0x%02x, expected the traffic class 0xb8", a[1]);
     cr_assert_eq(a[9], SIM_IPPROTO_UDP);
-    cr_assert_eq(get16(a + 6), 0, "flags/offset 0x%04x: no fragment", get16(a + 6));
-    assert_a4(get32(a + 12), H1, "source: the egress interface's address");
-    assert_a4(get32(a + 16), H2, "destination");
+    cr_assert_eq(fx_get16(a + 6), 0, "flags/offset 0x%04x: no fragment", fx_get16(a + 6));
+    assert_a4(fx_get32(a + 12), H1, "source: the egress interface's address");
+    assert_a4(fx_get32(a + 16), H2, "destination");
     cr_assert(memcmp(a, b, 8) == 0 && a[9] == b[9] && memcmp(a + 12, b + 12, l1 - 12) == 0,
               "frame %u: the router changed more than TTL and checksum", i);
-    cr_assert_eq(get16(a + 22), 9, "UDP destination port %u", get16(a + 22));
-    cr_assert_eq(get16(a + 24), 108, "UDP length %u", get16(a + 24));
-    cr_assert_neq(get16(a + 26), 0, "UDP checksum 0: it is always computed here");
+    cr_assert_eq(fx_get16(a + 22), 9, "UDP destination port %u", fx_get16(a + 22));
+    cr_assert_eq(fx_get16(a + 24), 108, "UDP length %u", fx_get16(a + 24));
+    cr_assert_neq(fx_get16(a + 26), 0, "UDP checksum 0: it is always computed here");
     cr_assert_eq(ref_udp4(H1, H2, a + 20, 108), 0, "frame %u: UDP checksum 0x%04x does not verify",
-                 i, get16(a + 26));
-    ids[i] = get16(a + 4);
+                 i, fx_get16(a + 26));
+    ids[i] = fx_get16(a + 4);
     for (guint j = 0; j < i; j++)
       cr_assert_neq(ids[j], ids[i], "frames %u and %u share the Identification 0x%04x", j, i,
                     ids[i]);
@@ -893,9 +852,9 @@ bad_header_checksum(uint8_t *b, size_t *len)
 static void
 total_length_past_frame(uint8_t *b, size_t *len)
 {
-  put16(b + 2, (uint16_t)(*len + 1));
-  put16(b + 10, 0);
-  put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
+  fx_put16(b + 2, (uint16_t)(*len + 1));
+  fx_put16(b + 10, 0);
+  fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
 }
 
 static void
@@ -917,9 +876,9 @@ truncated_udp(uint8_t *b, size_t *len)
 {
   /* UDP length 8 + 4 but the IP payload is 8 + 4 - 2 */
   *len -= 2;
-  put16(b + 2, (uint16_t)*len);
-  put16(b + 10, 0);
-  put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
+  fx_put16(b + 2, (uint16_t)*len);
+  fx_put16(b + 10, 0);
+  fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
 }
 
 static const Case drop_cases[] = {
@@ -995,7 +954,7 @@ Test(ip4_net, drops_with_their_reasons_rfc1812_5_2_2)
       size_t len;
       const uint8_t *f = fx_frame(&p2, 0, &len);
       cr_assert_eq(f[8], b[8] - 1, "%s: TTL %u on l2", cs->what, f[8]);
-      cr_assert_eq(ref_cksum(ref_sum(0, f, 20)), 0, "%s: forwarded header checksum", cs->what);
+      cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, f, 20)), 0, "%s: forwarded header checksum", cs->what);
     }
     expect_drops(&t, cs->at == 1 ? t.r : t.h2, cs->reason, 1, cs->what);
     cr_assert_eq(k.n, 0, "%s: delivered", cs->what);
@@ -1016,7 +975,7 @@ Test(ip4_net, udp_zero_checksum_and_df_are_accepted_rfc768)
   uint8_t b[128];
   Hdr h = hdr_to(H2, SIM_IPPROTO_UDP);
   size_t ul = put_udp(b + 20, H1, H2, 9, 12, true);
-  cr_assert_eq(get16(b + 26), 0);
+  cr_assert_eq(fx_get16(b + 26), 0);
   put_ip4(b, &h, ul);
   fx_inject(&t, b, 20 + ul);
   h.frag = 0x4000;
@@ -1167,8 +1126,8 @@ Test(ip4_net, ethernet_point_to_point_ethertype_0800_and_switched_no_ipv4_rfc894
     size_t len;
     const uint8_t *e = fx_frame(&p, i, &len);
     cr_assert_gt(len, 14 + 20);
-    cr_assert_eq(get16(e + 12), SIM_ETHERTYPE_IPV4, "frame %u: EtherType 0x%04x", i,
-                 get16(e + 12));
+    cr_assert_eq(fx_get16(e + 12), SIM_ETHERTYPE_IPV4, "frame %u: EtherType 0x%04x", i,
+                 fx_get16(e + 12));
     const uint8_t *ip = e + 14;
     assert_ip4_valid(ip, len - 14, "Ethernet payload");
     bool from_h1 = memcmp(e + 6, mac_h1, 6) == 0;
@@ -1182,14 +1141,14 @@ Test(ip4_net, ethernet_point_to_point_ethertype_0800_and_switched_no_ipv4_rfc894
       cr_assert_eq(ip[9], SIM_IPPROTO_ICMP);
       const uint8_t *m = ip + 20;
       size_t ml = len - 14 - 20;
-      cr_assert_eq(ref_cksum(ref_sum(0, m, ml)), 0, "frame %u: ICMP checksum", i);
+      cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, m, ml)), 0, "frame %u: ICMP checksum", i);
       if (m[0] == 8) {
         cr_assert(from_h1);
         requests++;
       } else {
         cr_assert_eq(m[0], 0, "frame %u: ICMP type %u", i, m[0]);
         cr_assert(!from_h1);
-        assert_a4(get32(ip + 12), R1, "the reply's source");
+        assert_a4(fx_get32(ip + 12), R1, "the reply's source");
         replies++;
       }
     }
@@ -1272,15 +1231,15 @@ Test(ip4_net, ping_to_an_ipv4_address_rfc792)
     cr_assert_eq(q[20], 8, "request type %u", q[20]);
     cr_assert_eq(r[20], 0, "reply type %u", r[20]);
     cr_assert(q[21] == 0 && r[21] == 0, "codes %u %u", q[21], r[21]);
-    cr_assert_eq(ref_cksum(ref_sum(0, q + 20, 64)), 0, "request ICMP checksum");
-    cr_assert_eq(ref_cksum(ref_sum(0, r + 20, 64)), 0, "reply ICMP checksum");
+    cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, q + 20, 64)), 0, "request ICMP checksum");
+    cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, r + 20, 64)), 0, "reply ICMP checksum");
     cr_assert_eq(memcmp(q + 24, r + 24, 60), 0, "reply %u: identifier, sequence or data differ",
                  i / 2);
-    cr_assert_eq(get16(q + 26), i / 2, "sequence %u", get16(q + 26));
-    assert_a4(get32(q + 12), H1, "request source");
-    assert_a4(get32(q + 16), H2, "request destination");
-    assert_a4(get32(r + 12), H2, "reply source");
-    assert_a4(get32(r + 16), H1, "reply destination");
+    cr_assert_eq(fx_get16(q + 26), i / 2, "sequence %u", fx_get16(q + 26));
+    assert_a4(fx_get32(q + 12), H1, "request source");
+    assert_a4(fx_get32(q + 16), H2, "request destination");
+    assert_a4(fx_get32(r + 12), H2, "reply source");
+    assert_a4(fx_get32(r + 16), H1, "reply destination");
     cr_assert_eq(q[8], 64, "request TTL %u", q[8]);
     cr_assert_eq(r[8], 63, "reply TTL %u (64 at h2, one router)", r[8]);
   }
@@ -1309,9 +1268,9 @@ Test(ip4_net, icmp_checksum_and_length_rfc792)
   uint8_t *m = b + 20;
   memset(m, 0, 16);
   m[0] = 8;
-  put16(m + 4, 0x77);
-  put16(m + 6, 1);
-  put16(m + 2, ref_cksum(ref_sum(0, m, 16)) ^ 0x0100);
+  fx_put16(m + 4, 0x77);
+  fx_put16(m + 6, 1);
+  fx_put16(m + 2, fx_ref_cksum(fx_ref_sum(0, m, 16)) ^ 0x0100);
   put_ip4(b, &h, 16);
   fx_inject(&t, b, 36);
   run(&t);
@@ -1323,7 +1282,7 @@ Test(ip4_net, icmp_checksum_and_length_rfc792)
   /* an unsolicited echo reply */
   memset(m, 0, 16);
   m[0] = 0;
-  put16(m + 2, ref_cksum(ref_sum(0, m, 16)));
+  fx_put16(m + 2, fx_ref_cksum(fx_ref_sum(0, m, 16)));
   put_ip4(b, &h, 16);
   uint64_t delivered = sim_net_counters(t.net)->delivered;
   fx_inject(&t, b, 36);

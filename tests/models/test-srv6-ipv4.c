@@ -40,45 +40,6 @@
 #define SID_DT4 "fc00:0:2::d4"
 #define SID_DT46 "fc00:0:2::d46"
 
-/* ---- bytes and checksums ------------------------------------------------------------------- */
-
-static uint32_t
-ref_sum(uint32_t s, const uint8_t *b, size_t len)
-{
-  for (size_t i = 0; i + 1 < len; i += 2)
-    s += (uint32_t)(b[i] << 8 | b[i + 1]);
-  if (len & 1)
-    s += (uint32_t)b[len - 1] << 8;
-  return s;
-}
-
-static uint16_t
-ref_cksum(uint32_t s)
-{
-  while (s >> 16)
-    s = (s & 0xffff) + (s >> 16);
-  return (uint16_t)~s;
-}
-
-static uint16_t
-get16(const uint8_t *b)
-{
-  return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t
-get32(const uint8_t *b)
-{
-  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static void
-put16(uint8_t *b, uint16_t v)
-{
-  b[0] = (uint8_t)(v >> 8);
-  b[1] = (uint8_t)v;
-}
-
 static uint8_t
 tc6(const uint8_t *ip)
 {
@@ -88,7 +49,7 @@ tc6(const uint8_t *ip)
 static uint32_t
 fl6(const uint8_t *ip)
 {
-  return get32(ip) & 0xfffff;
+  return fx_get32(ip) & 0xfffff;
 }
 
 /* The IPv4 packet at @ip (@len bytes) is intact: header checksum, Total
@@ -98,13 +59,13 @@ assert_ip4_intact(const uint8_t *ip, size_t len, const char *what)
 {
   cr_assert_geq(len, 20, "%s: %zu bytes", what, len);
   cr_assert_eq(ip[0], 0x45, "%s: version/IHL 0x%02x", what, ip[0]);
-  cr_assert_eq(ref_cksum(ref_sum(0, ip, 20)), 0, "%s: IPv4 header checksum 0x%04x does not verify",
-               what, get16(ip + 10));
-  cr_assert_eq(get16(ip + 2), len, "%s: Total Length %u for %zu bytes", what, get16(ip + 2), len);
-  if (ip[9] == SIM_IPPROTO_UDP && get16(ip + 26) != 0) {
-    uint32_t s = ref_sum(0, ip + 12, 8) + SIM_IPPROTO_UDP + (uint32_t)(len - 20);
-    cr_assert_eq(ref_cksum(ref_sum(s, ip + 20, len - 20)), 0, "%s: UDP checksum 0x%04x", what,
-                 get16(ip + 26));
+  cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, ip, 20)), 0, "%s: IPv4 header checksum 0x%04x does not verify",
+               what, fx_get16(ip + 10));
+  cr_assert_eq(fx_get16(ip + 2), len, "%s: Total Length %u for %zu bytes", what, fx_get16(ip + 2), len);
+  if (ip[9] == SIM_IPPROTO_UDP && fx_get16(ip + 26) != 0) {
+    uint32_t s = fx_ref_sum(0, ip + 12, 8) + SIM_IPPROTO_UDP + (uint32_t)(len - 20);
+    cr_assert_eq(fx_ref_cksum(fx_ref_sum(s, ip + 20, len - 20)), 0, "%s: UDP checksum 0x%04x", what,
+                 fx_get16(ip + 26));
   }
 }
 
@@ -137,8 +98,8 @@ frame_ip4(const FxPcap *p, guint i, size_t *len)
   size_t l;
   const uint8_t *f = fx_frame(p, i, &l);
   cr_assert_gt(l, 14 + 20);
-  cr_assert_eq(get16(f + 12), SIM_ETHERTYPE_IPV4, "frame %u: EtherType 0x%04x, expected 0x0800", i,
-               get16(f + 12));
+  cr_assert_eq(fx_get16(f + 12), SIM_ETHERTYPE_IPV4, "frame %u: EtherType 0x%04x, expected 0x0800", i,
+               fx_get16(f + 12));
   *len = l - 14;
   return f + 14;
 }
@@ -159,22 +120,22 @@ put_inner4(uint8_t *b, uint8_t ttl, uint8_t tos, uint32_t dst)
   memset(b, 0, 36);
   b[0] = 0x45;
   b[1] = tos;
-  put16(b + 2, 36);
-  put16(b + 4, 0x4321);
+  fx_put16(b + 2, 36);
+  fx_put16(b + 4, 0x4321);
   b[8] = ttl;
   b[9] = SIM_IPPROTO_UDP;
   b[12] = 192, b[13] = 0, b[14] = 2, b[15] = 10;
   b[16] = (uint8_t)(dst >> 24), b[17] = (uint8_t)(dst >> 16), b[18] = (uint8_t)(dst >> 8),
   b[19] = (uint8_t)dst;
-  put16(b + 10, ref_cksum(ref_sum(0, b, 20)));
+  fx_put16(b + 10, fx_ref_cksum(fx_ref_sum(0, b, 20)));
   uint8_t *u = b + 20;
-  put16(u, 0xc000);
-  put16(u + 2, 9);
-  put16(u + 4, 16);
+  fx_put16(u, 0xc000);
+  fx_put16(u + 2, 9);
+  fx_put16(u + 4, 16);
   memset(u + 8, 0x5a, 8);
-  uint32_t s = ref_sum(0, b + 12, 8) + SIM_IPPROTO_UDP + 16;
-  uint16_t ck = ref_cksum(ref_sum(s, u, 16));
-  put16(u + 6, ck ? ck : 0xffff);
+  uint32_t s = fx_ref_sum(0, b + 12, 8) + SIM_IPPROTO_UDP + 16;
+  uint16_t ck = fx_ref_cksum(fx_ref_sum(s, u, 16));
+  fx_put16(u + 6, ck ? ck : 0xffff);
   return 36;
 }
 
@@ -599,7 +560,7 @@ Test(srv6_ipv4, segments_left_not_0_parameter_problem_rfc8986_4_5_s02)
         cr_assert(e[6] == SIM_IPPROTO_ICMPV6 && len >= 48, "%s: not ICMPv6 (%u)", what, e[6]);
         cr_assert_eq(e[40], SIM_ICMP6_PARAM_PROBLEM, "%s: ICMPv6 type %u", what, e[40]);
         cr_assert_eq(e[41], 0, "%s: code %u", what, e[41]);
-        cr_assert_eq(get32(e + 44), 43, "%s: pointer %u, expected 43", what, get32(e + 44));
+        cr_assert_eq(fx_get32(e + 44), 43, "%s: pointer %u, expected 43", what, fx_get32(e + 44));
         SimIp6Addr to = sx_dst(e);
         sx_assert_addr(to, HA);
         expect_bytes(e + 48, len - 48, in.b, in.len, "the quote is the packet as received");
@@ -828,7 +789,7 @@ Test(srv6_ipv4, headend_h_encaps_ipv4_end_to_end_with_end_dt4_rfc8986_5_1)
     const uint8_t *r = sx_ip6(&c.l[SX_L2], i, &olen);
     cr_assert_eq(olen, 40 + 40 + ilen, "L2 frame %u: %zu bytes", i, olen);
     cr_assert_eq(r[6], SIM_IPPROTO_ROUTING, "outer Next Header %u", r[6]);
-    cr_assert_eq(get16(r + 4), 40 + ilen, "Payload Length %u", get16(r + 4));
+    cr_assert_eq(fx_get16(r + 4), 40 + ilen, "Payload Length %u", fx_get16(r + 4));
     cr_assert_eq(r[7], 64, "outer hop limit %u", r[7]);
     cr_assert_eq(tc6(r), 0xb8, "traffic class 0x%02x, expected the TOS 0xb8", tc6(r));
     cr_assert_neq(fl6(r), 0, "flow label 0");
@@ -896,7 +857,7 @@ Test(srv6_ipv4, headend_h_encaps_red_ipv4_next_header_4_rfc8986_5_2)
       const uint8_t *r = sx_ip6(&c.l[SX_L2], i, &olen);
       size_t srh_len = single ? 0 : 24;
       cr_assert_eq(olen, 40 + srh_len + ilen, "%s: %zu bytes", what, olen);
-      cr_assert_eq(get16(r + 4), srh_len + ilen, "%s: Payload Length %u", what, get16(r + 4));
+      cr_assert_eq(fx_get16(r + 4), srh_len + ilen, "%s: Payload Length %u", what, fx_get16(r + 4));
       SimIp6Addr a = sx_dst(r);
       if (single) {
         cr_assert_eq(r[6], SIM_IPPROTO_IPV4, "%s: outer Next Header %u, expected 4", what, r[6]);
@@ -963,7 +924,7 @@ Test(srv6_ipv4, headend_outer_fields_from_the_ipv4_header_rfc8986_5_1)
       else
         cr_assert_eq(fl6(r), 0, "case %zu: flow label 0x%05x, expected 0", i, fl6(r));
       cr_assert_eq(r[80 + 8], 63, "case %zu: inner TTL %u", i, r[88]);
-      cr_assert_eq(ref_cksum(ref_sum(0, r + 80, 20)), 0, "case %zu: inner checksum", i);
+      cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, r + 80, 20)), 0, "case %zu: inner checksum", i);
     }
     fx_pcap_clear(&l2);
     sx_free(&t);
@@ -993,7 +954,7 @@ Test(srv6_ipv4, linux_compat_headend_ipv4_outer_fields)
     cr_assert_eq(tc6(r), 0, "traffic class 0x%02x, expected 0", tc6(r));
     cr_assert_eq(fl6(r), 0, "flow label 0x%05x, expected 0", fl6(r));
     cr_assert_eq(r[80 + 8], 64, "inner TTL %u, expected 64 (not forwarded by IPv4)", r[88]);
-    cr_assert_eq(ref_cksum(ref_sum(0, r + 80, 20)), 0, "inner checksum");
+    cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, r + 80, 20)), 0, "inner checksum");
   }
   fx_pcap_clear(&l2);
   sx_free(&t);
@@ -1024,7 +985,7 @@ Test(srv6_ipv4, headend_flow_label_hashed_from_the_ipv4_5_tuple_rfc6437_3)
     const uint8_t *r = sx_ip6(&l2, i, NULL);
     const uint8_t *in = r + 80;
     cr_assert_eq(in[9], SIM_IPPROTO_UDP);
-    uint16_t sp = get16(in + 20);
+    uint16_t sp = fx_get16(in + 20);
     uint32_t fl = fl6(r);
     cr_assert_neq(fl, 0, "frame %u: flow label 0", i);
     guint j;
@@ -1080,7 +1041,7 @@ Test(srv6_ipv4, headend_ttl_1_is_dropped_rfc8986_5_1_s05)
       expect_frames(&c, "TTL 2", (int[]){ 1, 1, 1, 0, 1 });
       const uint8_t *r = sx_ip6(&c.l[SX_L2], 0, NULL);
       cr_assert_eq(r[80 + 8], 1, "inner TTL %u in the tunnel", r[88]);
-      cr_assert_eq(ref_cksum(ref_sum(0, r + 80, 20)), 0, "inner checksum");
+      cr_assert_eq(fx_ref_cksum(fx_ref_sum(0, r + 80, 20)), 0, "inner checksum");
       cr_assert_eq(k.n4, 1, "hB got %d", k.n4);
       cr_assert_eq(k.ttl, 1, "TTL at hB %u", k.ttl);
       expect_no_drop(&t, NULL, "TTL 2");
