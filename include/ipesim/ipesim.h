@@ -31,6 +31,7 @@
 #include "scheduler.h"
 #include "meter.h"
 #include "srv6.h"
+#include "slice.h"
 #include "app.h"
 #include "results.h"
 #include "netscenario.h"

@@ -178,6 +178,8 @@ sink_recv(SimUdpSocket *sock, SimPacket *p, const SimIp6Addr *src, uint16_t spor
   st->last_rx = now;
   sim_histogram_add(st->delay, (uint64_t)transit);
   sim_welford_add(&st->delay_stats, (double)transit);
+  if (f->cfg.delay_bound > 0 && transit <= f->cfg.delay_bound)
+    st->rx_within_bound++;
   if (m->seq + 1 < f->max_seq)
     st->out_of_order++;
   if (m->seq + 1 > f->max_seq)
@@ -497,6 +499,18 @@ sim_flow_path_mtu(const SimFlow *flow)
   if (!out)
     return local ? 65535 : 0;
   return sim_ip6_path_mtu(ip, &flow->dst_addr, sim_iface_mtu(out));
+}
+
+void
+sim_flow_set_delay_bound(SimFlow *flow, SimTime bound)
+{
+  flow->cfg.delay_bound = bound;
+}
+
+void
+sim_flow_set_traffic_class(SimFlow *flow, uint8_t traffic_class)
+{
+  flow->cfg.traffic_class = traffic_class;
 }
 
 const SimTrafficConfig *

@@ -46,6 +46,8 @@ typedef struct {
   uint32_t flow_label;
   unsigned histogram_bits; /* delay histogram precision (0 = 7: 0.39 %) */
   gboolean fill_pmtu;    /* size each datagram to the path MTU (size ignored) */
+  SimTime delay_bound;   /* > 0: count arrivals with a one-way delay <= it (a slice's
+                          * latency objective) exactly, in rx_within_bound */
 } SimTrafficConfig;
 
 /* CBR, 1000 pps, 1000 bytes, from 0 for ever, port 9. */
@@ -62,6 +64,7 @@ typedef struct {
   SimTime first_tx, last_tx;
   SimTime first_rx, last_rx;
   uint64_t out_of_order; /* arrivals with a sequence below the highest seen */
+  uint64_t rx_within_bound; /* arrivals within cfg->delay_bound (when set) */
 } SimFlowStats;
 
 /**
@@ -100,6 +103,11 @@ SIM_API const SimIp6Addr *sim_flow_dst_address(const SimFlow *flow);
  * (RFC 8201), or 0 if it has no route. */
 SIM_API uint32_t sim_flow_path_mtu(const SimFlow *flow);
 SIM_API const SimTrafficConfig *sim_flow_config(const SimFlow *flow);
+/* Sets the delay objective counted in rx_within_bound (0: none); before
+ * the run, or the count covers only later arrivals. */
+SIM_API void sim_flow_set_delay_bound(SimFlow *flow, SimTime bound);
+/* Sets the traffic class of the packets the flow sends from now on. */
+SIM_API void sim_flow_set_traffic_class(SimFlow *flow, uint8_t traffic_class);
 SIM_API const SimFlowStats *sim_flow_stats(const SimFlow *flow);
 /* Packets of the flow dropped in the network. */
 SIM_API uint64_t sim_flow_drops(const SimFlow *flow);

@@ -658,6 +658,12 @@ sim_routing_reachable(SimRouting *r, const SimNode *src, const SimNode *dst)
   return FALSE;
 }
 
+gboolean
+sim_routing_uses_ecmp(const SimRouting *r)
+{
+  return r->cfg.ecmp;
+}
+
 uint64_t
 sim_routing_trees_computed(const SimRouting *r)
 {

@@ -88,6 +88,9 @@ SIM_API gboolean sim_routing_reachable(SimRouting *r, const SimNode *src, const 
 SIM_API gboolean sim_routing_add_prefix(SimRouting *r, const SimIp6Prefix *prefix,
                                         const SimNode *owner);
 
+/* TRUE when equal-cost next hops are all installed (flows spread by hash). */
+SIM_API gboolean sim_routing_uses_ecmp(const SimRouting *r);
+
 /* Trees computed so far (for memory and performance figures). */
 SIM_API uint64_t sim_routing_trees_computed(const SimRouting *r);
 SIM_API uint64_t sim_routing_routes_installed(const SimRouting *r);

@@ -339,6 +339,7 @@ typedef enum {
   SIM_NET_SLOT_FLOWS,
   SIM_NET_SLOT_ROUTING,
   SIM_NET_SLOT_SRV6,
+  SIM_NET_SLOT_SLICING,
   SIM_NET_SLOT_N
 } SimNetSlot;
 SIM_API void *sim_net_slot(const SimNet *net, SimNetSlot slot);

@@ -6,6 +6,7 @@
 
 #include "netscenario.h"
 #include "routing.h"
+#include "slice.h"
 
 typedef struct {
   SimPcapWriter *w;
@@ -28,6 +29,11 @@ struct _SimNetRun {
   GPtrArray *warnings;
   GArray *captures; /* Capture */
   GArray *link_metric; /* uint32 per link */
+  GArray *link_te;     /* uint32 per link: TE metric, 0 = the metric */
+  GPtrArray *link_affinity; /* per link: affinity names "a,b", or NULL */
+  SimSlicing *slicing; /* slices and NRPs, when the scenario has them */
+  GHashTable *slices;  /* name -> SimSlice */
+  int link_report;     /* SimSliceLinkReport */
   SimScenario *sc;
   SimRegistry *reg;
   GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */
@@ -64,5 +70,16 @@ extern const SimTypeInfo sim__srv6_scenario_types[];
 extern const size_t sim__srv6_scenario_n_types;
 gboolean sim__srv6_build_vrfs(SimNetRun *run, GError **error);
 gboolean sim__srv6_build(SimNetRun *run, SimRouting *routing, GError **error);
+
+/* Slicing sections (netscenario-slice.c): [slicing], [nrp NAME] and
+ * [slice NAME] are read after SRv6 and before flows (which join slices
+ * with their `slice` key, through sim__slice_join); the setup runs after
+ * the flows. */
+extern const SimTypeInfo sim__slice_scenario_types[];
+extern const size_t sim__slice_scenario_n_types;
+gboolean sim__slice_build(SimNetRun *run, SimRouting *routing, GError **error);
+gboolean sim__slice_join(SimNetRun *run, SimScenarioSection *sec, SimFlow *flow,
+                         gboolean tc_given, GError **error);
+gboolean sim__slice_setup(SimNetRun *run, GError **error);
 
 #endif /* IPESIM_NETSCENARIO_PRIVATE_H */

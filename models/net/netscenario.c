@@ -36,7 +36,7 @@ static const char *const metric_kinds[] = { "link", "delay", NULL };
 static const char *const framings[] = { "none", "ppp", "ethernet", NULL };
 static const char *const node_types[] = { "router", "host", "switch", NULL };
 static const char *const iid_kinds[] = { "eui64", "stable", NULL };
-static const char *const patterns[] = { "pairs", "all-to-all", NULL };
+static const char *const patterns[] = { "pairs", "all-to-all", "nearest", NULL };
 
 static const SimParamSpec simulation_params[] = {
   { "duration", SIM_PARAM_TIME, NULL, "traffic time: applications stop here", NULL,
@@ -116,7 +116,11 @@ static const SimParamSpec node_params[] = {
     { "ge_r", SIM_PARAM_RATIO, "0.5", "Gilbert-Elliott P(bad->good) per packet", NULL, 0, 0 },   \
     { "ge_loss_bad", SIM_PARAM_RATIO, "1", "loss probability in the bad state", NULL, 0, 0 },    \
     { "ge_loss_good", SIM_PARAM_RATIO, "0", "loss probability in the good state", NULL, 0, 0 },  \
-    { "metric", SIM_PARAM_UINT, "1", "routing metric", NULL, SIM_PARAM_RANGE(1, 4294967295.0) }
+    { "metric", SIM_PARAM_UINT, "1", "routing metric", NULL, SIM_PARAM_RANGE(1, 4294967295.0) }, \
+    { "te_metric", SIM_PARAM_UINT, "0", "TE metric for NRP paths (0: the routing metric)", NULL, \
+      SIM_PARAM_RANGE(0, 4294967295.0) },                                                        \
+    { "affinity", SIM_PARAM_LIST, "", "affinity names (colours) for NRP path constraints", NULL, \
+      0, 0 }
 
 static const SimParamSpec link_params[] = {
   LINK_PARAMS,
@@ -358,6 +362,8 @@ sim_net_registry_new(void)
     sim_registry_add(reg, &traffic_classes[i].info, &e);
   for (size_t i = 0; !e && i < sim__srv6_scenario_n_types; i++)
     sim_registry_add(reg, &sim__srv6_scenario_types[i], &e);
+  for (size_t i = 0; !e && i < sim__slice_scenario_n_types; i++)
+    sim_registry_add(reg, &sim__slice_scenario_types[i], &e);
   if (!e)
     sim_registry_add(reg, &droptail_type.info, &e);
   if (!e)
@@ -413,6 +419,12 @@ sim_net_run_free(SimNetRun *run)
     g_array_unref(run->captures);
   if (run->link_metric)
     g_array_unref(run->link_metric);
+  if (run->link_te)
+    g_array_unref(run->link_te);
+  if (run->link_affinity)
+    g_ptr_array_unref(run->link_affinity);
+  if (run->slices)
+    g_hash_table_unref(run->slices);
   if (run->vrfs) {
     for (guint i = 0; i < run->vrfs->len; i++)
       g_free(g_array_index(run->vrfs, SimNetVrf, i).name);
@@ -641,9 +653,29 @@ add_link(SimNetRun *run, SimNode *a, SimNode *b, const SimLinkConfig *c, uint32_
          const char *name, GError **error)
 {
   SimLink *l = sim_link_new(run->net, a, b, c, name, error);
-  if (l)
+  if (l) {
     g_array_append_val(run->link_metric, metric);
+    uint32_t te = 0;
+    g_array_append_val(run->link_te, te);
+    g_ptr_array_add(run->link_affinity, NULL);
+  }
   return l;
+}
+
+/* TE metric and affinity names (comma separated, NULL: none) of link @l. */
+static void
+set_link_te(SimNetRun *run, SimLink *l, uint32_t te, const char *const *names, const char *more)
+{
+  g_array_index(run->link_te, uint32_t, sim_link_index(l)) = te;
+  GString *a = g_string_new(NULL);
+  for (const char *const *x = names; x && *x; x++)
+    if (**x)
+      g_string_append_printf(a, "%s%s", a->len ? "," : "", *x);
+  if (more && *more)
+    g_string_append_printf(a, "%s%s", a->len ? "," : "", more);
+  char **slot = (char **)&g_ptr_array_index(run->link_affinity, sim_link_index(l));
+  g_free(*slot);
+  *slot = a->len ? g_string_free(a, FALSE) : (g_string_free(a, TRUE), NULL);
 }
 
 /* ---- topologies ----------------------------------------------------------------------- */
@@ -832,6 +864,18 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     }
     SimLink *lk = add_link(run, map[sim_topo_link_a(t, l)], map[sim_topo_link_b(t, l)], &c,
                            metric, NULL, &e);
+    if (lk) {
+      /* affinities: [defaults link] ones, the link's affinity and tier attributes */
+      uint32_t te = (uint32_t)sim_params_get_uint(lp, "te_metric");
+      const char *v = sim_topo_link_get_attr(t, l, "te_metric");
+      uint64_t tv;
+      if (v && sim_units_parse_uint(v, &tv, NULL))
+        te = (uint32_t)MIN(tv, UINT32_MAX);
+      const char *aff = sim_topo_link_get_attr(t, l, "affinity");
+      const char *tier = sim_topo_link_get_attr(t, l, "tier");
+      g_autofree char *more = g_strjoin(",", aff ? aff : "", tier ? tier : "", NULL);
+      set_link_te(run, lk, te, sim_params_get_list(lp, "affinity"), more[0] == ',' ? more + 1 : more);
+    }
     if (!lk) {
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: %s", what, e->message);
       g_clear_error(&e);
@@ -1060,6 +1104,9 @@ build_link(SimNetRun *run, SimScenarioSection *sec, GArray *later, GError **erro
   GError *e = NULL;
   SimLink *l = add_link(run, a, b, &c, (uint32_t)sim_params_get_uint(p, "metric"),
                         sim_scenario_section_name(sec), &e);
+  if (l)
+    set_link_te(run, l, (uint32_t)sim_params_get_uint(p, "te_metric"),
+                sim_params_get_list(p, "affinity"), NULL);
   g_autofree char *w = where(sec, NULL);
   if (l && !queue_apply_link(&qs, l, w, error)) {
     queue_spec_clear(&qs);
@@ -1343,7 +1390,7 @@ app_class(SimNetRun *run, SimScenarioSection *sec, GError **error)
   return (const SimAppClass *)info;
 }
 
-static const char *const flow_structural[] = { "app", "src", "dst", "dst_address", "pattern",
+static const char *const flow_structural[] = { "app", "src", "dst", "dst_address", "pattern", "slice",
                                                NULL };
 
 static gboolean
@@ -1357,6 +1404,7 @@ create_flow(SimNetRun *run, SimScenarioSection *sec, const SimAppClass *cls, con
          sim_scenario_section_header(sec), name, sim_node_name(src), sim_node_name(dst));
   }
   GError *e = NULL;
+  uint32_t before = sim_net_n_flows(run->net);
   if (!cls->create(run->net, name, src, dst, dst_addr, p, &e)) {
     g_autofree char *w = where(sec, NULL);
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s]: %s", w,
@@ -1364,7 +1412,9 @@ create_flow(SimNetRun *run, SimScenarioSection *sec, const SimAppClass *cls, con
     g_error_free(e);
     return FALSE;
   }
-  return TRUE;
+  uint32_t after = sim_net_n_flows(run->net);
+  return sim__slice_join(run, sec, after > before ? sim_net_flow(run->net, after - 1) : NULL,
+                         sim_params_is_set(p, "traffic_class"), error);
 }
 
 static gboolean
@@ -1397,15 +1447,57 @@ match_nodes(SimNetRun *run, const char *pattern)
 {
   GPtrArray *out = g_ptr_array_new();
   g_auto(GStrv) pats = g_strsplit_set(pattern, ",;", -1);
+  g_autofree uint8_t *seen = g_new0(uint8_t, sim_net_n_nodes(run->net) + 1);
   for (char **pt = pats; *pt; pt++) {
     g_autoptr(GPatternSpec) spec = g_pattern_spec_new(g_strstrip(*pt));
     for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++) {
       SimNode *n = sim_net_node(run->net, i);
-      if (g_pattern_spec_match_string(spec, sim_node_name(n)) && !g_ptr_array_find(out, n, NULL))
+      if (!seen[i] && g_pattern_spec_match_string(spec, sim_node_name(n))) {
+        seen[i] = 1;
         g_ptr_array_add(out, n);
+      }
     }
   }
   return out;
+}
+
+/* For every node, the index in @dsts of the nearest of them in hops
+ * (through routers only; ties: the earlier in @dsts), or -1. */
+static int32_t *
+nearest_of(SimNetRun *run, GPtrArray *dsts)
+{
+  uint32_t nn = sim_net_n_nodes(run->net);
+  int32_t *owner = g_new(int32_t, nn + 1);
+  for (uint32_t i = 0; i < nn; i++)
+    owner[i] = -1;
+  uint32_t *queue = g_new(uint32_t, nn + 1);
+  size_t head = 0, tail = 0;
+  for (guint j = 0; j < dsts->len; j++) {
+    uint32_t d = sim_node_index(dsts->pdata[j]);
+    if (owner[d] < 0) {
+      owner[d] = (int32_t)j;
+      queue[tail++] = d;
+    }
+  }
+  size_t seeds = tail;
+  while (head < tail) {
+    uint32_t u = queue[head++];
+    SimNode *n = sim_net_node(run->net, u);
+    if (head > seeds && (!sim_node_is_forwarding(n) || sim_node_is_switch(n)))
+      continue; /* hosts are reached, not crossed */
+    for (uint32_t f = 0; f < sim_node_n_ifaces(n); f++) {
+      SimIface *peer = sim_iface_peer(sim_node_iface(n, f));
+      if (!peer)
+        continue;
+      uint32_t v = sim_node_index(sim_iface_node(peer));
+      if (owner[v] < 0) {
+        owner[v] = owner[u];
+        queue[tail++] = v;
+      }
+    }
+  }
+  g_free(queue);
+  return owner;
 }
 
 static gboolean
@@ -1430,7 +1522,7 @@ build_flowset(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GErr
   g_autofree char *w = where(sec, pat < 0 ? "pattern" : "src");
   if (pat < 0) {
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
-                "%s: [%s] pattern: '%s' (expected pairs or all-to-all)", w,
+                "%s: [%s] pattern: '%s' (expected pairs, all-to-all or nearest)", w,
                 sim_scenario_section_header(sec), pattern);
     return FALSE;
   }
@@ -1443,9 +1535,12 @@ build_flowset(SimNetRun *run, SimScenarioSection *sec, SimRouting *routing, GErr
   g_autoptr(SimParams) p = sim_params_parse(&cls->info, sec, flow_structural, error);
   if (!p)
     return FALSE;
+  g_autofree int32_t *nearest = pat == 2 ? nearest_of(run, dsts) : NULL;
   for (guint i = 0; i < srcs->len; i++) {
     for (guint j = 0; j < dsts->len; j++) {
       if (pat == 0 && i != j)
+        continue;
+      if (pat == 2 && nearest[sim_node_index(srcs->pdata[i])] != (int32_t)j)
         continue;
       SimNode *s = srcs->pdata[i], *d = dsts->pdata[j];
       if (s == d)
@@ -1582,6 +1677,7 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
 static const char *const known_kinds[] = { "simulation", "output", "addressing", "routing",
                                            "topology", "node", "link", "route",
                                            "vrf", "srv6", "sid", "policy", "steer", "vpn",
+                                           "slicing", "nrp", "slice",
                                            "flow", "flows", "ping", "include", "manifest", NULL };
 
 static SimParams *
@@ -1612,6 +1708,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   g_ptr_array_add(run->warnings, NULL);
   run->captures = g_array_new(FALSE, FALSE, sizeof(Capture));
   run->link_metric = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  run->link_te = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  run->link_affinity = g_ptr_array_new_with_free_func(g_free);
   run->node_sections = g_array_new(FALSE, FALSE, sizeof(NodeSection));
   run->sc = sc;
   run->reg = reg;
@@ -1730,6 +1828,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     ok = apply_nd(run, &g_array_index(run->node_sections, NodeSection, i), error);
   if (ok)
     ok = sim__srv6_build(run, routing, error);
+  if (ok)
+    ok = sim__slice_build(run, routing, error);
   for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
     SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
     const char *kind = sim_scenario_section_kind(sec);
@@ -1741,6 +1841,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     else if (strcmp(kind, "ping") == 0)
       ok = build_ping(run, sec, check, error);
   }
+  if (ok)
+    ok = sim__slice_setup(run, error);
   for (guint i = 0; ok && i < later->len; i++)
     ok = schedule_link_events(&g_array_index(later, LinkSection, i), error);
   if (ok && opts->outdir) {
@@ -1789,6 +1891,9 @@ sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall
   }
   SimRunInfo info = { wall_seconds, sim_now(run->ctx), peak_rss_kb };
   if (!sim_net_write_results(run->net, dir, &info, error))
+    return FALSE;
+  if (run->slicing &&
+      !sim_slicing_write_results(run->slicing, dir, (SimSliceLinkReport)run->link_report, error))
     return FALSE;
   /* manifest: what produced these results */
   gsize len = 0;

@@ -58,6 +58,7 @@ sim_srv6_headend_config_init(SimSrv6HeadendConfig *cfg)
   cfg->mode = SIM_SRV6_H_ENCAPS;
   cfg->copy_traffic_class = TRUE;
   cfg->flow_label = SIM_SRV6_FLOW_LABEL_HASH;
+  cfg->dscp = -1;
 }
 
 void
@@ -341,8 +342,11 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
   unsigned sl = insert ? n : n - 1;
   bool with_hmac = cfg->hmac.key_id != 0 && ln > 0;
   size_t srh_len = ln ? sim_srh_size(ln, with_hmac) : 0;
+  /* an NRP option in a Hop-by-Hop header of the new outer header: 2 bytes
+   * of header, the option (type, length 4, NRP ID) = 8 bytes, no padding */
+  size_t hbh_len = !insert && cfg->nrp_option ? 8 : 0;
   size_t inner_len = sim_packet_length(p);
-  size_t overhead = (insert ? 0 : SIM_IP6_HEADER_LEN) + srh_len;
+  size_t overhead = (insert ? 0 : SIM_IP6_HEADER_LEN) + hbh_len + srh_len;
   if (inner_len + overhead - SIM_IP6_HEADER_LEN > 0xffff) {
     sim_node_drop(node, iface, p, SIM_DROP_TOO_BIG);
     return;
@@ -412,20 +416,38 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
     else if (lx)
       hl = SIM_IP6_DEFAULT_HOP_LIMIT;
     uint8_t tc = (lx ? v6 : cfg->copy_traffic_class) ? itc : 0;
+    if (!lx && cfg->dscp >= 0)
+      tc = (uint8_t)((cfg->dscp << 2) | (tc & 3));
     uint32_t fl = 0;
     if (lx || cfg->flow_label == SIM_SRV6_FLOW_LABEL_COPY)
       fl = ifl;
     else if (cfg->flow_label == SIM_SRV6_FLOW_LABEL_HASH)
       fl = (mix32(hash) & 0xfffff) | (mix32(hash) & 0xfffff ? 0 : 1);
-    uint8_t *w = sim_packet_push(p, SIM_IP6_HEADER_LEN + srh_len);
-    SimIp6Header oh = { tc, fl, (uint16_t)(inner_len + srh_len),
-                        ln ? SIM_IPPROTO_ROUTING : inner_proto, hl, source, segs[0], 0, 0, 0, 0 };
+    if (!lx && cfg->flow_label_tag_bits > 0 && cfg->flow_label_tag_bits < 20) {
+      unsigned low = 20u - cfg->flow_label_tag_bits;
+      fl = (fl & ((1u << low) - 1u)) | ((cfg->flow_label_tag << low) & 0xfffff);
+    }
+    uint8_t *w = sim_packet_push(p, SIM_IP6_HEADER_LEN + hbh_len + srh_len);
+    uint8_t after = ln ? SIM_IPPROTO_ROUTING : inner_proto;
+    SimIp6Header oh = { tc, fl, (uint16_t)(inner_len + hbh_len + srh_len),
+                        hbh_len ? SIM_IPPROTO_HOPOPTS : after, hl, source, segs[0], 0, 0, 0, 0 };
     sim_ip6_header_write(w, &oh);
+    if (hbh_len) {
+      uint8_t *o = w + SIM_IP6_HEADER_LEN;
+      o[0] = after;
+      o[1] = 0; /* Hdr Ext Len: 8 bytes */
+      o[2] = cfg->nrp_option;
+      o[3] = 4;
+      o[4] = (uint8_t)(cfg->nrp_id >> 24);
+      o[5] = (uint8_t)(cfg->nrp_id >> 16);
+      o[6] = (uint8_t)(cfg->nrp_id >> 8);
+      o[7] = (uint8_t)cfg->nrp_id;
+    }
     if (ln) {
-      sim_srh_write(w + SIM_IP6_HEADER_LEN, inner_proto, list, ln, (uint8_t)sl,
-                    with_hmac ? &cfg->hmac : NULL, &source);
+      uint8_t *r = w + SIM_IP6_HEADER_LEN + hbh_len;
+      sim_srh_write(r, inner_proto, list, ln, (uint8_t)sl, with_hmac ? &cfg->hmac : NULL, &source);
       if (with_hmac && reduced)
-        w[SIM_IP6_HEADER_LEN + 8 + 16 * ln + 2] |= 0x80;
+        r[8 + 16 * ln + 2] |= 0x80;
     }
   }
   /* the outer packet starts here: in Linux-compatible mode the forwarding

@@ -271,6 +271,17 @@ typedef struct {
   gboolean copy_traffic_class; /* outer traffic class from the inner (TRUE) or 0 */
   SimSrv6FlowLabelMode flow_label;
   SimSrhHmacKey hmac;        /* key id 0: no HMAC TLV */
+  /* marking of the outer header for per-hop selection of a network
+   * resource partition (RFC 9732 §5), e.g. by the slicing module: */
+  int dscp;                  /* 0..63: the outer DSCP (ECN still per copy_traffic_class);
+                              * -1: the traffic class per copy_traffic_class */
+  uint8_t flow_label_tag_bits; /* 1..19: the top bits of the outer flow label hold
+                                * flow_label_tag (the rest keeps the flow's entropy); 0: none */
+  uint32_t flow_label_tag;
+  uint8_t nrp_option;        /* non-zero: a Hop-by-Hop header follows the outer header with
+                              * an option of this type carrying nrp_id (4 bytes, network
+                              * order), as in draft-ietf-6man-enhanced-vpn-vtn-id */
+  uint32_t nrp_id;
 } SimSrv6HeadendConfig;
 
 SIM_API void sim_srv6_headend_config_init(SimSrv6HeadendConfig *cfg);
