@@ -410,10 +410,15 @@ sim_flow_new(SimNet *net, const char *name, SimNode *src, SimNode *dst, const Si
     return NULL;
   f->sock = sim_udp_bind(sim_ip6_of(src), 0, NULL, NULL, NULL);
   g_assert(f->sock != NULL); /* registration checked a port is free */
-  SimTime first = cfg->start;
+  if (cfg->start_spread > 0) {
+    /* a start drawn in [start, start + spread) from the flow's own
+     * stream, so that many sources do not send in lockstep */
+    f->cfg.start += (SimTime)(sim_rng_uniform(&f->rng) * (double)cfg->start_spread);
+  }
+  SimTime first = f->cfg.start;
   if (cfg->kind == SIM_TRAFFIC_ONOFF) {
-    f->burst_start = cfg->start;
-    f->on_end = cfg->start + draw_period(f, cfg->on_mean);
+    f->burst_start = f->cfg.start;
+    f->on_end = f->cfg.start + draw_period(f, cfg->on_mean);
   }
   if (first >= sim_now(sim_net_context(net)))
     flow_next(f, first);

@@ -36,6 +36,8 @@ typedef struct {
   double pps;            /* packets per second (while on, for on/off); > 0 */
   uint32_t size;         /* UDP payload bytes */
   SimTime start;
+  SimTime start_spread;  /* > 0: the first packet at start + a uniform draw in
+                          * [0, start_spread) from the flow's stream */
   SimTime stop;          /* no packet at or after it; SIM_TIME_MAX = never */
   uint64_t max_packets;  /* 0 = no limit */
   uint16_t port;         /* destination port (the sink's) */

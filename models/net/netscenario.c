@@ -149,6 +149,9 @@ static const SimParamSpec route_params[] = {
       0, 0 },                                                                                    \
     { "size", SIM_PARAM_SIZE, "1000B", "UDP payload bytes", NULL, SIM_PARAM_RANGE(0, 65527) },   \
     { "start", SIM_PARAM_TIME, "0s", "first packet", NULL, 0, 0 },                               \
+    { "start_spread", SIM_PARAM_TIME, "0s",                                                      \
+      "first packet at start + a uniform draw in [0, start_spread) (the flow's stream)", NULL, 0, \
+      0 },                                                                                       \
     { "stop", SIM_PARAM_TIME, "0s", "no packet at or after (default: the duration)", NULL, 0, 0 }, \
     { "count", SIM_PARAM_UINT, "0", "at most this many packets (0: no limit)", NULL, 0, 0 },     \
     { "port", SIM_PARAM_UINT, "9", "destination UDP port", NULL, SIM_PARAM_RANGE(1, 65535) },    \
@@ -1312,6 +1315,7 @@ traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const 
     tc.pps = sim_params_get_pkt_rate(p, "rate");
   }
   tc.start = sim_params_get_time(p, "start");
+  tc.start_spread = sim_params_get_time(p, "start_spread");
   if (sim_params_is_set(p, "stop"))
     tc.stop = sim_params_get_time(p, "stop");
   tc.max_packets = sim_params_get_uint(p, "count");
