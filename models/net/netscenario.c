@@ -250,6 +250,32 @@ static const SimParamSpec topo_graphml_params[] = {
     "km/s in fibre: with coordinates, link delay = length / this (0: use [defaults link])", NULL,
     SIM_PARAM_RANGE(0, 300000) },
 };
+/* Defaults as sim_topo_5g_config_init() (docs/topologies.md). */
+#define TOPO_5G_TIER(t, what, rate, delay)                                                        \
+  { t "_rate", SIM_PARAM_RATE, rate, "rate of the " what " links", NULL, SIM_PARAM_AT_LEAST(1) }, \
+    { t "_delay", SIM_PARAM_TIME, delay, "delay of the " what " links", NULL, SIM_PARAM_AT_LEAST(1) }
+static const SimParamSpec topo_5g_params[] = {
+  TOPO_COMMON,
+  { "cell_sites", SIM_PARAM_UINT, "768", "cell-site routers csr<d>_<p>_<r>_<i>", NULL,
+    SIM_PARAM_RANGE(1, 10000000) },
+  { "csr_per_ring", SIM_PARAM_UINT, "6", "cell-site routers per access ring", NULL,
+    SIM_PARAM_RANGE(1, 100000) },
+  { "rings_per_pair", SIM_PARAM_UINT, "8", "access rings per pre-aggregation pair", NULL,
+    SIM_PARAM_RANGE(1, 100000) },
+  { "pairs_per_domain", SIM_PARAM_UINT, "4", "pre-aggregation pairs per aggregation domain", NULL,
+    SIM_PARAM_RANGE(1, 100000) },
+  { "core_nodes", SIM_PARAM_UINT, "0",
+    "core routers, even and >= 4 (0: max(4, 2 * ceil(domains / 4)))", NULL,
+    SIM_PARAM_RANGE(0, 100000) },
+  { "central_dcs", SIM_PARAM_UINT, "2", "central data-centre routers cdc<i>", NULL,
+    SIM_PARAM_RANGE(0, 100000) },
+  TOPO_5G_TIER("access", "access ring", "25Gbps", "10us"),
+  TOPO_5G_TIER("preagg", "pre-aggregation", "100Gbps", "100us"),
+  TOPO_5G_TIER("agg", "aggregation and aggregation-core", "400Gbps", "250us"),
+  TOPO_5G_TIER("core", "core", "400Gbps", "1ms"),
+  TOPO_5G_TIER("edc", "edge data-centre", "100Gbps", "5us"),
+  TOPO_5G_TIER("cdc", "central data-centre", "400Gbps", "5us"),
+};
 
 typedef enum {
   TOPO_LINE,
@@ -263,7 +289,8 @@ typedef enum {
   TOPO_BA,
   TOPO_CSV,
   TOPO_GRAPHML,
-  TOPO_LAN
+  TOPO_LAN,
+  TOPO_5G
 } TopoKind;
 
 typedef struct {
@@ -300,6 +327,10 @@ static const TopoClass topo_classes[] = {
          "switched access network: router gw, switch core, access switches, hosts h<i>",
          topo_lan_params),
     TOPO_LAN },
+  { TYPE("topology.5g", "topology",
+         "5G mobile transport: CSR access rings, pre-agg pairs, agg domains, core, DCs",
+         topo_5g_params),
+    TOPO_5G },
 };
 
 static const SimTypeInfo fixed_types[] = {
@@ -752,7 +783,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     g_autofree char *w = where(sec, "type");
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
                 "%s: [%s] type: unknown topology '%s' (expected line, ring, star, grid, torus, "
-                "tree, fat-tree, waxman, ba, csv or graphml)",
+                "tree, fat-tree, waxman, ba, lan, 5g, csv or graphml)",
                 w, sim_scenario_section_header(sec), type);
     return FALSE;
   }
@@ -816,6 +847,30 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     t = sim_topo_gen_lan((int)sim_params_get_uint(p, "hosts"),
                          (int)sim_params_get_uint(p, "per_switch"), &e);
     break;
+  case TOPO_5G: {
+    SimTopo5gConfig cfg;
+    sim_topo_5g_config_init(&cfg);
+    cfg.cell_sites = (int)sim_params_get_uint(p, "cell_sites");
+    cfg.csr_per_ring = (int)sim_params_get_uint(p, "csr_per_ring");
+    cfg.rings_per_pair = (int)sim_params_get_uint(p, "rings_per_pair");
+    cfg.pairs_per_domain = (int)sim_params_get_uint(p, "pairs_per_domain");
+    cfg.core_nodes = (int)sim_params_get_uint(p, "core_nodes");
+    cfg.central_dcs = (int)sim_params_get_uint(p, "central_dcs");
+    cfg.access_rate = sim_params_get_rate(p, "access_rate");
+    cfg.access_delay = sim_params_get_time(p, "access_delay");
+    cfg.preagg_rate = sim_params_get_rate(p, "preagg_rate");
+    cfg.preagg_delay = sim_params_get_time(p, "preagg_delay");
+    cfg.agg_rate = sim_params_get_rate(p, "agg_rate");
+    cfg.agg_delay = sim_params_get_time(p, "agg_delay");
+    cfg.core_rate = sim_params_get_rate(p, "core_rate");
+    cfg.core_delay = sim_params_get_time(p, "core_delay");
+    cfg.edc_rate = sim_params_get_rate(p, "edc_rate");
+    cfg.edc_delay = sim_params_get_time(p, "edc_delay");
+    cfg.cdc_rate = sim_params_get_rate(p, "cdc_rate");
+    cfg.cdc_delay = sim_params_get_time(p, "cdc_delay");
+    t = sim_topo_gen_5g(&cfg, &e);
+    break;
+  }
   }
   if (!t) {
     g_autofree char *w = where(sec, NULL);

@@ -1,4 +1,5 @@
-/* topo-gen.c - topology generators: regular shapes, fat tree, random graphs.
+/* topo-gen.c - topology generators: regular shapes, fat tree, random graphs,
+ * 5G mobile transport.
  *
  * Every generator validates its parameters, computes the exact node and
  * link counts first (in 64 bits, refused beyond SIM_TOPO_MAX_*), reserves
@@ -18,6 +19,9 @@
 #include "topo.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "simunits.h"
 
 #define NAME_MAX_LEN 64
 
@@ -462,5 +466,226 @@ sim_topo_gen_barabasi_albert(int n, int m, SimRng *rng, GError **error)
   g_free(targets);
   g_free(chosen_by);
   g_free(ends);
+  return t;
+}
+
+/* ---- 5G mobile transport ----------------------------------------------------- */
+
+void
+sim_topo_5g_config_init(SimTopo5gConfig *cfg)
+{
+  g_return_if_fail(cfg != NULL);
+  /* Sizes and rates: reference design of docs/topologies.md (5G transport);
+   * delays: 5 us/km over 2 km (access), 20 km (pre-agg), 50 km (agg),
+   * 200 km (core); data centres sit next to their routers. */
+  *cfg = (SimTopo5gConfig){
+    .cell_sites = 768,
+    .csr_per_ring = 6,
+    .rings_per_pair = 8,
+    .pairs_per_domain = 4,
+    .core_nodes = 0,
+    .central_dcs = 2,
+    .access_rate = UINT64_C(25000000000),
+    .access_delay = SIM_US(10),
+    .preagg_rate = UINT64_C(100000000000),
+    .preagg_delay = SIM_US(100),
+    .agg_rate = UINT64_C(400000000000),
+    .agg_delay = SIM_US(250),
+    .core_rate = UINT64_C(400000000000),
+    .core_delay = SIM_MS(1),
+    .edc_rate = UINT64_C(100000000000),
+    .edc_delay = SIM_US(5),
+    .cdc_rate = UINT64_C(400000000000),
+    .cdc_delay = SIM_US(5),
+  };
+}
+
+/* Link attributes of one tier, formatted once. */
+typedef struct {
+  const char *tier;
+  char rate[SIM_UNITS_FORMAT_SIZE];
+  char delay[SIM_TIME_FORMAT_SIZE];
+} Tier5g;
+
+typedef enum {
+  TIER5G_ACCESS,
+  TIER5G_PREAGG,
+  TIER5G_AGG,
+  TIER5G_CORE,
+  TIER5G_EDC,
+  TIER5G_CDC,
+  TIER5G_N
+} Tier5gKind;
+
+static const char *const tier5g_names[TIER5G_N] = { "access", "preagg", "agg",
+                                                    "core",   "edc",    "cdc" };
+
+/* The configured rate and delay of each tier, in Tier5gKind order. */
+static void
+tier5g_values(const SimTopo5gConfig *cfg, uint64_t *rates, SimTime *delays)
+{
+  const uint64_t r[TIER5G_N] = { cfg->access_rate, cfg->preagg_rate, cfg->agg_rate,
+                                 cfg->core_rate,   cfg->edc_rate,    cfg->cdc_rate };
+  const SimTime d[TIER5G_N] = { cfg->access_delay, cfg->preagg_delay, cfg->agg_delay,
+                                cfg->core_delay,   cfg->edc_delay,    cfg->cdc_delay };
+  memcpy(rates, r, sizeof r);
+  memcpy(delays, d, sizeof d);
+}
+
+static void
+gen_5g_link(SimTopo *t, int a, int b, const Tier5g *tier)
+{
+  int id = sim_topo_add_link(t, a, b, NULL);
+  g_assert(id >= 0);
+  sim_topo_link_set_attr(t, id, "tier", tier->tier);
+  sim_topo_link_set_attr(t, id, "rate", tier->rate);
+  sim_topo_link_set_attr(t, id, "delay", tier->delay);
+}
+
+/* A router of @tier; @domain NULL for the core and central DCs. */
+static int
+gen_5g_node(SimTopo *t, const char *name, const char *tier, const char *domain)
+{
+  int id = gen_node(t, name, "router");
+  sim_topo_node_set_attr(t, id, "tier", tier);
+  if (domain)
+    sim_topo_node_set_attr(t, id, "domain", domain);
+  return id;
+}
+
+static gboolean
+check_5g_config(const SimTopo5gConfig *cfg, GError **error)
+{
+  const struct {
+    const char *name;
+    int value, min;
+  } sizes[] = {
+    { "cell_sites", cfg->cell_sites, 1 },         { "csr_per_ring", cfg->csr_per_ring, 1 },
+    { "rings_per_pair", cfg->rings_per_pair, 1 }, { "pairs_per_domain", cfg->pairs_per_domain, 1 },
+    { "central_dcs", cfg->central_dcs, 0 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
+    if (sizes[i].value < sizes[i].min) {
+      g_set_error(error, SIM_TOPO_ERROR, SIM_TOPO_ERROR_INVALID, "5g: expected %s >= %d, got %d",
+                  sizes[i].name, sizes[i].min, sizes[i].value);
+      return FALSE;
+    }
+  /* The chords core<i> - core<i+C/2> need an even ring, and below 4 they
+   * would double ring links. */
+  if (cfg->core_nodes != 0 && (cfg->core_nodes < 4 || cfg->core_nodes % 2 != 0)) {
+    g_set_error(error, SIM_TOPO_ERROR, SIM_TOPO_ERROR_INVALID,
+                "5g: expected core_nodes 0 (automatic) or even and >= 4, got %d", cfg->core_nodes);
+    return FALSE;
+  }
+  uint64_t rates[TIER5G_N];
+  SimTime delays[TIER5G_N];
+  tier5g_values(cfg, rates, delays);
+  for (int i = 0; i < TIER5G_N; i++)
+    if (rates[i] == 0 || delays[i] <= 0) {
+      char r[SIM_UNITS_FORMAT_SIZE], d[SIM_TIME_FORMAT_SIZE];
+      g_set_error(error, SIM_TOPO_ERROR, SIM_TOPO_ERROR_INVALID,
+                  "5g: expected a positive %s_rate and %s_delay, got %s and %s", tier5g_names[i],
+                  tier5g_names[i], sim_units_format_rate(rates[i], r),
+                  sim_time_format(delays[i], d));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+tiers_5g_init(Tier5g *tiers, const SimTopo5gConfig *cfg)
+{
+  uint64_t rates[TIER5G_N];
+  SimTime delays[TIER5G_N];
+  tier5g_values(cfg, rates, delays);
+  for (int i = 0; i < TIER5G_N; i++) {
+    tiers[i].tier = tier5g_names[i];
+    sim_units_format_rate(rates[i], tiers[i].rate);
+    sim_time_format(delays[i], tiers[i].delay);
+  }
+}
+
+SimTopo *
+sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error)
+{
+  g_return_val_if_fail(cfg != NULL, NULL);
+  g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+  if (!check_5g_config(cfg, error))
+    return NULL;
+  gint64 sites = cfg->cell_sites;
+  gint64 rings = (sites + cfg->csr_per_ring - 1) / cfg->csr_per_ring;
+  gint64 pairs = (rings + cfg->rings_per_pair - 1) / cfg->rings_per_pair;
+  gint64 domains = (pairs + cfg->pairs_per_domain - 1) / cfg->pairs_per_domain;
+  gint64 n_core = cfg->core_nodes ? cfg->core_nodes : MAX(4, 2 * ((domains + 3) / 4));
+  gint64 n_cdc = cfg->central_dcs;
+  gint64 n_nodes = sites + 2 * pairs + 3 * domains + n_core + n_cdc;
+  gint64 n_links = sites + rings + 5 * pairs + 5 * domains + 3 * n_core / 2 + 2 * n_cdc;
+  SimTopo *t = gen_begin("5g", n_nodes, n_links, error);
+  if (t == NULL)
+    return NULL;
+
+  Tier5g tiers[TIER5G_N];
+  tiers_5g_init(tiers, cfg);
+  char name[NAME_MAX_LEN], dom[16];
+  int C = (int)n_core, half = C / 2;
+
+  /* Core routers get indices 0 .. C-1. */
+  for (int i = 0; i < C; i++) {
+    g_snprintf(name, sizeof name, "core%d", i);
+    gen_5g_node(t, name, "core", NULL);
+  }
+  for (int i = 0; i < C; i++)
+    gen_5g_link(t, i, (i + 1) % C, &tiers[TIER5G_CORE]);
+  for (int i = 0; i < half; i++)
+    gen_5g_link(t, i, i + half, &tiers[TIER5G_CORE]);
+  /* C is even, so 2i mod C and (2i+1) mod C are two different routers. */
+  for (int i = 0; i < cfg->central_dcs; i++) {
+    g_snprintf(name, sizeof name, "cdc%d", i);
+    int dc = gen_5g_node(t, name, "cdc", NULL);
+    int c0 = (int)((2 * (gint64)i) % C);
+    gen_5g_link(t, c0, dc, &tiers[TIER5G_CDC]);
+    gen_5g_link(t, c0 + 1, dc, &tiers[TIER5G_CDC]);
+  }
+
+  gint64 pair = 0, ring = 0, placed = 0; /* global counters, filled in order */
+  for (int d = 0; d < domains; d++) {
+    g_snprintf(dom, sizeof dom, "%d", d);
+    g_snprintf(name, sizeof name, "agg%da", d);
+    int agg_a = gen_5g_node(t, name, "agg", dom);
+    g_snprintf(name, sizeof name, "agg%db", d);
+    int agg_b = gen_5g_node(t, name, "agg", dom);
+    g_snprintf(name, sizeof name, "edc%d", d);
+    int edc = gen_5g_node(t, name, "edc", dom);
+    int c0 = (int)((2 * (gint64)d) % C);
+    gen_5g_link(t, agg_a, agg_b, &tiers[TIER5G_AGG]);
+    gen_5g_link(t, c0, agg_a, &tiers[TIER5G_AGG]);
+    gen_5g_link(t, c0 + 1, agg_b, &tiers[TIER5G_AGG]);
+    gen_5g_link(t, agg_a, edc, &tiers[TIER5G_EDC]);
+    gen_5g_link(t, agg_b, edc, &tiers[TIER5G_EDC]);
+    for (int p = 0; p < cfg->pairs_per_domain && pair < pairs; p++, pair++) {
+      g_snprintf(name, sizeof name, "pa%d_%da", d, p);
+      int pa_a = gen_5g_node(t, name, "preagg", dom);
+      g_snprintf(name, sizeof name, "pa%d_%db", d, p);
+      int pa_b = gen_5g_node(t, name, "preagg", dom);
+      gen_5g_link(t, pa_a, pa_b, &tiers[TIER5G_PREAGG]);
+      gen_5g_link(t, agg_a, pa_a, &tiers[TIER5G_PREAGG]);
+      gen_5g_link(t, agg_b, pa_a, &tiers[TIER5G_PREAGG]);
+      gen_5g_link(t, agg_a, pa_b, &tiers[TIER5G_PREAGG]);
+      gen_5g_link(t, agg_b, pa_b, &tiers[TIER5G_PREAGG]);
+      for (int r = 0; r < cfg->rings_per_pair && ring < rings; r++, ring++) {
+        int len = (int)MIN(cfg->csr_per_ring, sites - placed);
+        int prev = pa_a;
+        for (int i = 0; i < len; i++) {
+          g_snprintf(name, sizeof name, "csr%d_%d_%d_%d", d, p, r, i);
+          int csr = gen_5g_node(t, name, "csr", dom);
+          gen_5g_link(t, prev, csr, &tiers[TIER5G_ACCESS]);
+          prev = csr;
+        }
+        gen_5g_link(t, prev, pa_b, &tiers[TIER5G_ACCESS]);
+        placed += len;
+      }
+    }
+  }
+  g_assert(sim_topo_n_nodes(t) == n_nodes && sim_topo_n_links(t) == n_links);
   return t;
 }

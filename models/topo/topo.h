@@ -20,6 +20,7 @@
 
 #include "simdefs.h"
 #include "simrng.h"
+#include "simtime.h"
 
 G_BEGIN_DECLS
 
@@ -244,6 +245,89 @@ SIM_API SimTopo *sim_topo_gen_waxman(int n, double alpha, double beta, gboolean 
  * always connected.
  */
 SIM_API SimTopo *sim_topo_gen_barabasi_albert(int n, int m, SimRng *rng, GError **error);
+
+/**
+ * SimTopo5gConfig:
+ * A 5G mobile transport network for sim_topo_gen_5g(). Fill it with
+ * sim_topo_5g_config_init(), then change what differs. Sizes:
+ * @cell_sites: cell-site routers (CSR), >= 1 (default 768)
+ * @csr_per_ring: CSRs per access ring, >= 1 (6); the last ring holds the rest
+ * @rings_per_pair: access rings per pre-aggregation pair, >= 1 (8)
+ * @pairs_per_domain: pre-aggregation pairs per aggregation domain, >= 1 (4)
+ * @core_nodes: core routers, even and >= 4; 0 (default) picks
+ *   max(4, 2 * ceil(domains / 4))
+ * @central_dcs: central data-centre routers, >= 0 (2)
+ * Per tier, a link rate in bit/s (> 0) and a propagation delay (> 0):
+ * @access_rate, @access_delay: CSR-CSR and CSR-pre-agg (25 Gbit/s, 10 us)
+ * @preagg_rate, @preagg_delay: pre-agg pair and pre-agg-agg (100 Gbit/s, 100 us)
+ * @agg_rate, @agg_delay: agg pair and agg-core (400 Gbit/s, 250 us)
+ * @core_rate, @core_delay: core ring and chords (400 Gbit/s, 1 ms)
+ * @edc_rate, @edc_delay: edge DC-agg (100 Gbit/s, 5 us)
+ * @cdc_rate, @cdc_delay: central DC-core (400 Gbit/s, 5 us)
+ */
+typedef struct {
+  int cell_sites;
+  int csr_per_ring;
+  int rings_per_pair;
+  int pairs_per_domain;
+  int core_nodes;
+  int central_dcs;
+  uint64_t access_rate;
+  SimTime access_delay;
+  uint64_t preagg_rate;
+  SimTime preagg_delay;
+  uint64_t agg_rate;
+  SimTime agg_delay;
+  uint64_t core_rate;
+  SimTime core_delay;
+  uint64_t edc_rate;
+  SimTime edc_delay;
+  uint64_t cdc_rate;
+  SimTime cdc_delay;
+} SimTopo5gConfig;
+
+/* Sets @cfg to the defaults listed above. */
+SIM_API void sim_topo_5g_config_init(SimTopo5gConfig *cfg);
+
+/**
+ * sim_topo_gen_5g:
+ * A hierarchical 5G transport network, every node of role "router":
+ * rings = ceil(cell_sites / csr_per_ring) access rings, pairs =
+ * ceil(rings / rings_per_pair) pre-agg pairs, domains =
+ * ceil(pairs / pairs_per_domain), filled in order.
+ *
+ * - Access ring: "pa<d>_<p>a" - "csr<d>_<p>_<r>_0" - ... -
+ *   "csr<d>_<p>_<r>_<L-1>" - "pa<d>_<p>b", closed by the link between the
+ *   two pre-agg nodes.
+ * - Pre-agg pair: "pa<d>_<p>a" - "pa<d>_<p>b", and each of them to both
+ *   "agg<d>a" and "agg<d>b".
+ * - Domain d: "agg<d>a" - "agg<d>b"; "agg<d>a" - core[2d mod C],
+ *   "agg<d>b" - core[(2d+1) mod C]; edge DC "edc<d>" to both agg nodes.
+ * - Core: "core0" ... "core<C-1>" in a ring plus the chords
+ *   core<i> - core<i+C/2>; central DC "cdc<i>" to core[2i mod C] and
+ *   core[(2i+1) mod C].
+ *
+ * Node order: the core routers, the central DCs, then domain by domain
+ * agg<d>a, agg<d>b, edc<d> and pair by pair pa<d>_<p>a, pa<d>_<p>b
+ * followed by the CSRs of the pair's rings (ring by ring, position by
+ * position). Link order, endpoints a-b: core<i>-core<i+1 mod C> for each
+ * i, chords core<i>-core<i+C/2> for i < C/2, core-cdc<i> (first core,
+ * then second), then domain by domain: agg<d>a-agg<d>b, core-agg<d>a,
+ * core-agg<d>b, agg<d>a-edc<d>, agg<d>b-edc<d>, and pair by pair:
+ * pa<d>_<p>a-pa<d>_<p>b, agg<d>a-pa<d>_<p>a, agg<d>b-pa<d>_<p>a,
+ * agg<d>a-pa<d>_<p>b, agg<d>b-pa<d>_<p>b, then each ring as a chain
+ * from pa<d>_<p>a through its CSRs to pa<d>_<p>b.
+ *
+ * Node attributes: "tier" (csr, preagg, agg, edc, core, cdc) and, except
+ * for core and cdc, "domain" (d in decimal). Link attributes: "tier"
+ * (access, preagg, agg, core, edc, cdc), "rate" and "delay" as text
+ * ("25Gbps", "10us"). Counts: cell_sites + 2 pairs + 3 domains + C +
+ * central_dcs nodes; cell_sites + rings + 5 pairs + 5 domains + 3C/2 +
+ * 2 central_dcs links.
+ * Returns: (transfer full) (nullable): the topology, NULL with
+ *   SIM_TOPO_ERROR_INVALID or SIM_TOPO_ERROR_LIMIT.
+ */
+SIM_API SimTopo *sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error);
 
 /* ---- import (topo-import.c; docs/topologies.md) ----------------------------
  *

@@ -8,6 +8,8 @@
 #include "app.h"
 #include "ip6.h"
 #include "net.h"
+#include "netscenario.h"
+#include "simscenario.h"
 #include "udp.h"
 
 /* h1 --(l1)-- r --(l2)-- h2, 2001:db8:1::/64 and 2001:db8:2::/64 */
@@ -874,4 +876,82 @@ Test(net, flow_ids_of_other_owners_and_external_flows)
   cr_assert_eq(sim_flow_stats(ext)->rx_packets, 4);
   cr_assert_eq(sim_flow_stats(ext)->out_of_order, 0);
   line_check_and_free(&t);
+}
+
+/* ---- topology sections --------------------------------------------------------------- */
+
+static SimNetRun *
+build_scenario(const char *text, GError **error)
+{
+  SimScenario *sc = sim_scenario_load_data("topo.ini", text, -1, error);
+  cr_assert_not_null(sc, "%s", *error ? (*error)->message : "");
+  SimRegistry *reg = sim_net_registry_new();
+  SimNetRun *run = sim_net_build(sc, reg, NULL, error);
+  sim_registry_free(reg);
+  sim_scenario_free(sc);
+  return run;
+}
+
+/* The link of @net between the nodes called @a and @b. */
+static const SimLinkConfig *
+link_between(SimNet *net, const char *a, const char *b)
+{
+  for (uint32_t i = 0; i < sim_net_n_links(net); i++) {
+    SimLink *l = sim_net_link(net, i);
+    const char *x = sim_node_name(sim_iface_node(sim_link_end(l, 0)));
+    const char *y = sim_node_name(sim_iface_node(sim_link_end(l, 1)));
+    if ((strcmp(x, a) == 0 && strcmp(y, b) == 0) || (strcmp(x, b) == 0 && strcmp(y, a) == 0))
+      return sim_link_config(l);
+  }
+  cr_assert_fail("no link %s-%s", a, b);
+  return NULL;
+}
+
+Test(scenario, topology_5g_builds_with_tier_rates)
+{
+  GError *error = NULL;
+  SimNetRun *run = build_scenario("[simulation]\nduration = 1ms\n"
+                                  "[topology]\ntype = 5g\ncell_sites = 20\n"
+                                  "access_rate = 10Gbps\ncore_delay = 2ms\n",
+                                  &error);
+  cr_assert_not_null(run, "%s", error ? error->message : "?");
+  SimNet *net = sim_net_run_net(run);
+  /* 20 CSRs in rings of 6, 6, 6, 2; one pre-agg pair, one domain, 4 core, 2 DCs */
+  cr_assert_eq(sim_net_n_nodes(net), 31, "%u nodes", sim_net_n_nodes(net));
+  cr_assert_eq(sim_net_n_links(net), 44, "%u links", sim_net_n_links(net));
+  SimNode *csr = sim_net_find_node(net, "csr0_0_3_1");
+  cr_assert_not_null(csr);
+  cr_assert(sim_node_is_forwarding(csr));
+  cr_assert(sim_node_is_forwarding(sim_net_find_node(net, "edc0")));
+  const SimLinkConfig *c = link_between(net, "csr0_0_3_1", "pa0_0b");
+  cr_assert_eq(c->rate_bps, UINT64_C(10000000000), "access rate %" PRIu64, c->rate_bps);
+  cr_assert_eq(c->delay, SIM_US(10), "access delay %" PRId64, c->delay);
+  c = link_between(net, "core0", "core2");
+  cr_assert_eq(c->rate_bps, UINT64_C(400000000000), "core rate %" PRIu64, c->rate_bps);
+  cr_assert_eq(c->delay, SIM_MS(2), "core delay %" PRId64, c->delay);
+  c = link_between(net, "agg0a", "pa0_0b");
+  cr_assert_eq(c->rate_bps, UINT64_C(100000000000), "pre-agg rate %" PRIu64, c->rate_bps);
+  cr_assert_eq(c->delay, SIM_US(100), "pre-agg delay %" PRId64, c->delay);
+  c = link_between(net, "agg0b", "edc0");
+  cr_assert_eq(c->delay, SIM_US(5), "edge DC delay %" PRId64, c->delay);
+  sim_net_run_free(run);
+}
+
+Test(scenario, topology_5g_rejects_bad_keys)
+{
+  GError *error = NULL;
+  SimNetRun *run = build_scenario("[simulation]\nduration = 1ms\n"
+                                  "[topology]\ntype = 5g\ncell_sites = 20\ncore_nodes = 5\n",
+                                  &error);
+  cr_assert_null(run);
+  cr_assert_not_null(error);
+  cr_assert(strstr(error->message, "core_nodes") != NULL, "%s", error->message);
+  g_clear_error(&error);
+  run = build_scenario("[simulation]\nduration = 1ms\n"
+                       "[topology]\ntype = 5g\ncell_sites = 0\n",
+                       &error);
+  cr_assert_null(run);
+  cr_assert(error != NULL && strstr(error->message, "cell_sites") != NULL, "%s",
+            error ? error->message : "no error");
+  g_clear_error(&error);
 }

@@ -1,10 +1,12 @@
 /* test-topo.c - the topology graph (suite topo) and its generators (suite
  * topo_gen): building, errors, attributes, positions, adjacency,
- * components, generator shapes and counts, determinism, scale. */
+ * components, generator shapes and counts (5G transport included),
+ * determinism, scale. */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -804,4 +806,404 @@ Test(topo_gen, grid_of_100k_nodes_is_small)
   size_t bytes = sim_topo_memory(t);
   double per = (double)bytes / (nodes + links);
   cr_assert_lt(per, 100.0, "%zu bytes, %.1f per node+link", bytes, per);
+}
+
+/* ---- 5G mobile transport ------------------------------------------------------ */
+
+static SimTopo *
+gen_5g_sites(int cell_sites)
+{
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = cell_sites;
+  GError *error = NULL;
+  SimTopo *t = sim_topo_gen_5g(&cfg, &error);
+  cr_assert_not_null(t, "cell_sites %d: %s", cell_sites, error ? error->message : "?");
+  return t;
+}
+
+static void
+assert_5g_error(const SimTopo5gConfig *cfg, const char *message)
+{
+  GError *error = NULL;
+  cr_assert_null(sim_topo_gen_5g(cfg, &error), "expected [%s]", message);
+  assert_error(error, SIM_TOPO_ERROR_INVALID, message);
+  g_error_free(error);
+}
+
+static const char *
+node_attr(const SimTopo *t, const char *name, const char *key)
+{
+  return sim_topo_node_get_attr(t, node(t, name), key);
+}
+
+Test(topo_gen, five_g_defaults_follow_the_reference_design)
+{
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cr_assert_eq(cfg.cell_sites, 768);
+  cr_assert_eq(cfg.csr_per_ring, 6);
+  cr_assert_eq(cfg.rings_per_pair, 8);
+  cr_assert_eq(cfg.pairs_per_domain, 4);
+  cr_assert_eq(cfg.core_nodes, 0);
+  cr_assert_eq(cfg.central_dcs, 2);
+  cr_assert_eq(cfg.access_rate, UINT64_C(25000000000));
+  cr_assert_eq(cfg.access_delay, SIM_US(10));
+  cr_assert_eq(cfg.preagg_rate, UINT64_C(100000000000));
+  cr_assert_eq(cfg.preagg_delay, SIM_US(100));
+  cr_assert_eq(cfg.agg_rate, UINT64_C(400000000000));
+  cr_assert_eq(cfg.agg_delay, SIM_US(250));
+  cr_assert_eq(cfg.core_rate, UINT64_C(400000000000));
+  cr_assert_eq(cfg.core_delay, SIM_MS(1));
+  cr_assert_eq(cfg.edc_rate, UINT64_C(100000000000));
+  cr_assert_eq(cfg.edc_delay, SIM_US(5));
+  cr_assert_eq(cfg.cdc_rate, UINT64_C(400000000000));
+  cr_assert_eq(cfg.cdc_delay, SIM_US(5));
+
+  /* 128 rings, 16 pairs, 4 domains of 203 nodes, 4 core routers, 2 DCs */
+  g_autoptr(SimTopo) t = gen_5g_sites(768);
+  cr_assert_eq(sim_topo_n_nodes(t), 818, "%d nodes", sim_topo_n_nodes(t));
+  cr_assert_eq(sim_topo_n_links(t), 1006, "%d links", sim_topo_n_links(t));
+  cr_assert(sim_topo_is_connected(t));
+  cr_assert(simple_graph(t));
+  int per_domain = 0;
+  for (int v = 0; v < sim_topo_n_nodes(t); v++)
+    per_domain += g_strcmp0(sim_topo_node_get_attr(t, v, "domain"), "0") == 0;
+  cr_assert_eq(per_domain, 203, "domain 0 has %d nodes", per_domain);
+}
+
+Test(topo_gen, five_g_counts_for_several_sizes)
+{
+  /* cell sites, nodes, links; hand-computed from rings = ceil(sites/6),
+   * pairs = ceil(rings/8), domains = ceil(pairs/4), core max(4, 2 ceil(domains/4)) */
+  const struct {
+    int sites, nodes, links;
+  } cases[] = {
+    { 1, 1 + 2 + 3 + 4 + 2, 1 + 1 + 5 + 5 + 6 + 4 },
+    { 20, 31, 44 },                  /* rings of 6, 6, 6, 2 */
+    { 100, 115, 147 },               /* 17 rings, 3 pairs, 1 domain */
+    { 768, 818, 1006 },
+    { 10000, 10607, 13023 },         /* 1667 rings, 209 pairs, 53 domains, 28 core */
+    { 100000, 105995, 130089 },      /* 16667 rings, 2084 pairs, 521 domains, 262 core */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(SimTopo) t = gen_5g_sites(cases[i].sites);
+    cr_assert_eq(sim_topo_n_nodes(t), cases[i].nodes, "%d sites: %d nodes, expected %d",
+                 cases[i].sites, sim_topo_n_nodes(t), cases[i].nodes);
+    cr_assert_eq(sim_topo_n_links(t), cases[i].links, "%d sites: %d links, expected %d",
+                 cases[i].sites, sim_topo_n_links(t), cases[i].links);
+    cr_assert(sim_topo_is_connected(t), "%d sites: disconnected", cases[i].sites);
+  }
+}
+
+Test(topo_gen, five_g_names_and_order)
+{
+  g_autoptr(SimTopo) t = gen_5g_sites(20);
+  const char *order[] = { "core0",     "core1",     "core2",     "core3",     "cdc0",
+                          "cdc1",      "agg0a",     "agg0b",     "edc0",      "pa0_0a",
+                          "pa0_0b",    "csr0_0_0_0", "csr0_0_0_1", "csr0_0_0_2", "csr0_0_0_3",
+                          "csr0_0_0_4", "csr0_0_0_5", "csr0_0_1_0" };
+  for (int i = 0; i < (int)G_N_ELEMENTS(order); i++)
+    cr_assert_str_eq(sim_topo_node_name(t, i), order[i], "node %d is %s, expected %s", i,
+                     sim_topo_node_name(t, i), order[i]);
+  /* the last ring holds the 2 remaining sites */
+  cr_assert_str_eq(sim_topo_node_name(t, 30), "csr0_0_3_1", "last node %s",
+                   sim_topo_node_name(t, 30));
+  cr_assert_eq(sim_topo_find_node(t, "csr0_0_3_2"), -1);
+  for (int v = 0; v < sim_topo_n_nodes(t); v++)
+    cr_assert_str_eq(sim_topo_node_role(t, v), "router", "%s", sim_topo_node_name(t, v));
+
+  /* links: core ring, chords, central DCs, agg, edc, pre-agg, then rings */
+  const char *links[][2] = {
+    { "core0", "core1" },  { "core1", "core2" },  { "core2", "core3" },   { "core3", "core0" },
+    { "core0", "core2" },  { "core1", "core3" },  { "core0", "cdc0" },    { "core1", "cdc0" },
+    { "core2", "cdc1" },   { "core3", "cdc1" },   { "agg0a", "agg0b" },   { "core0", "agg0a" },
+    { "core1", "agg0b" },  { "agg0a", "edc0" },   { "agg0b", "edc0" },    { "pa0_0a", "pa0_0b" },
+    { "agg0a", "pa0_0a" }, { "agg0b", "pa0_0a" }, { "agg0a", "pa0_0b" },  { "agg0b", "pa0_0b" },
+    { "pa0_0a", "csr0_0_0_0" }, { "csr0_0_0_0", "csr0_0_0_1" },
+  };
+  for (int l = 0; l < (int)G_N_ELEMENTS(links); l++) {
+    const char *a = sim_topo_node_name(t, sim_topo_link_a(t, l));
+    const char *b = sim_topo_node_name(t, sim_topo_link_b(t, l));
+    cr_assert(strcmp(a, links[l][0]) == 0 && strcmp(b, links[l][1]) == 0,
+              "link %d is %s-%s, expected %s-%s", l, a, b, links[l][0], links[l][1]);
+  }
+  int last = sim_topo_n_links(t) - 1;
+  cr_assert_eq(sim_topo_link_a(t, last), node(t, "csr0_0_3_1"));
+  cr_assert_eq(sim_topo_link_b(t, last), node(t, "pa0_0b"));
+}
+
+Test(topo_gen, five_g_is_deterministic)
+{
+  g_autoptr(SimTopo) a = gen_5g_sites(1000);
+  g_autoptr(SimTopo) b = gen_5g_sites(1000);
+  cr_assert(topo_equal(a, b));
+  for (int l = 0; l < sim_topo_n_links(a); l++)
+    cr_assert_str_eq(sim_topo_link_get_attr(a, l, "delay"), sim_topo_link_get_attr(b, l, "delay"));
+}
+
+/* Every CSR lies on a chain of CSRs whose two ends attach to the two
+ * pre-agg nodes of its pair: walking the CSRs from it reaches exactly
+ * pa<d>_<p>a and pa<d>_<p>b. */
+static void
+assert_rings_closed(SimTopo *t)
+{
+  int n_nodes = sim_topo_n_nodes(t);
+  int *seen = g_new0(int, n_nodes); /* stamp: CSR visited for the walk from v */
+  int *stack = g_new(int, n_nodes);
+  for (int v = 0; v < n_nodes; v++) {
+    if (g_strcmp0(sim_topo_node_get_attr(t, v, "tier"), "csr") != 0)
+      continue;
+    int d, p, r, i;
+    cr_assert_eq(sscanf(sim_topo_node_name(t, v), "csr%d_%d_%d_%d", &d, &p, &r, &i), 4);
+    cr_assert_eq(sim_topo_node_degree(t, v), 2, "%s has degree %d", sim_topo_node_name(t, v),
+                 sim_topo_node_degree(t, v));
+    char pa_a[32], pa_b[32];
+    g_snprintf(pa_a, sizeof pa_a, "pa%d_%da", d, p);
+    g_snprintf(pa_b, sizeof pa_b, "pa%d_%db", d, p);
+    int want_a = node(t, pa_a), want_b = node(t, pa_b);
+    int got_a = 0, got_b = 0, other = -1, top = 0;
+    stack[top++] = v;
+    seen[v] = v + 1;
+    while (top > 0) {
+      int u = stack[--top], n = 0;
+      const int *nb = sim_topo_neighbours(t, u, &n);
+      for (int k = 0; k < n; k++) {
+        int w = nb[k];
+        if (g_strcmp0(sim_topo_node_get_attr(t, w, "tier"), "csr") == 0) {
+          if (seen[w] != v + 1) {
+            seen[w] = v + 1;
+            stack[top++] = w;
+          }
+        } else if (w == want_a) {
+          got_a++;
+        } else if (w == want_b) {
+          got_b++;
+        } else {
+          other = w;
+        }
+      }
+    }
+    cr_assert(got_a == 1 && got_b == 1 && other < 0,
+              "%s: ring reaches %s %d times, %s %d times, other node %s",
+              sim_topo_node_name(t, v), pa_a, got_a, pa_b, got_b,
+              other < 0 ? "none" : sim_topo_node_name(t, other));
+  }
+  g_free(stack);
+  g_free(seen);
+}
+
+Test(topo_gen, five_g_every_csr_reaches_both_preagg_nodes)
+{
+  g_autoptr(SimTopo) t = gen_5g_sites(100); /* 16 rings of 6 and one of 4 */
+  assert_rings_closed(t);
+  g_autoptr(SimTopo) one = gen_5g_sites(1); /* pa - csr - pa */
+  assert_rings_closed(one);
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = 50;
+  cfg.csr_per_ring = 1;
+  cfg.rings_per_pair = 3;
+  cfg.pairs_per_domain = 2;
+  GError *error = NULL;
+  g_autoptr(SimTopo) singles = sim_topo_gen_5g(&cfg, &error);
+  cr_assert_not_null(singles, "%s", error ? error->message : "?");
+  assert_rings_closed(singles);
+  /* 50 rings, 17 pairs, 9 domains, 6 core routers */
+  cr_assert_eq(sim_topo_n_nodes(singles), 50 + 34 + 27 + 6 + 2, "%d nodes",
+               sim_topo_n_nodes(singles));
+  cr_assert_eq(sim_topo_node_degree(singles, node(singles, "csr8_0_1_0")), 2);
+}
+
+Test(topo_gen, five_g_degrees)
+{
+  g_autoptr(SimTopo) t = gen_5g_sites(768);
+  for (int v = 0; v < sim_topo_n_nodes(t); v++) {
+    const char *tier = sim_topo_node_get_attr(t, v, "tier");
+    int deg = sim_topo_node_degree(t, v), want;
+    if (strcmp(tier, "csr") == 0)
+      want = 2;
+    else if (strcmp(tier, "preagg") == 0)
+      want = 1 + 2 + 8; /* pair link, two uplinks, one end of each of 8 rings */
+    else if (strcmp(tier, "agg") == 0)
+      want = 1 + 1 + 1 + 2 * 4; /* pair, core, edge DC, both nodes of 4 pairs */
+    else if (strcmp(tier, "edc") == 0 || strcmp(tier, "cdc") == 0)
+      want = 2;
+    else
+      want = 2 + 1 + 2 + 1; /* ring, chord, aggs of two domains, one central DC */
+    cr_assert_eq(deg, want, "%s (%s) has degree %d, expected %d", sim_topo_node_name(t, v), tier,
+                 deg, want);
+  }
+  /* the last domain of 100 sites has 3 pairs: its aggs have 3 + 6 links */
+  g_autoptr(SimTopo) small = gen_5g_sites(100);
+  cr_assert_eq(sim_topo_node_degree(small, node(small, "agg0b")), 9);
+  cr_assert_eq(sim_topo_node_degree(small, node(small, "pa0_2a")), 3 + 1); /* one ring */
+}
+
+Test(topo_gen, five_g_tier_and_domain_attributes)
+{
+  g_autoptr(SimTopo) t = gen_5g_sites(768);
+  const struct {
+    const char *name, *tier, *domain;
+  } cases[] = {
+    { "core3", "core", NULL },     { "cdc1", "cdc", NULL },          { "agg2a", "agg", "2" },
+    { "agg3b", "agg", "3" },       { "edc1", "edc", "1" },           { "pa1_3b", "preagg", "1" },
+    { "pa0_0a", "preagg", "0" },   { "csr3_3_7_5", "csr", "3" },     { "csr0_0_0_0", "csr", "0" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    cr_assert_str_eq(node_attr(t, cases[i].name, "tier"), cases[i].tier, "%s",
+                     cases[i].name);
+    const char *dom = node_attr(t, cases[i].name, "domain");
+    cr_assert(g_strcmp0(dom, cases[i].domain) == 0, "%s: domain %s, expected %s",
+              cases[i].name, dom ? dom : "(unset)", cases[i].domain ? cases[i].domain : "(unset)");
+  }
+  cr_assert_eq(sim_topo_find_node(t, "csr4_0_0_0"), -1, "only 4 domains");
+}
+
+/* The link tier implied by its endpoints' node tiers. */
+static const char *
+expected_link_tier(const char *ta, const char *tb)
+{
+#define EITHER(x) (strcmp(ta, x) == 0 || strcmp(tb, x) == 0)
+  if (EITHER("csr"))
+    return "access"; /* csr-csr, preagg-csr */
+  if (EITHER("preagg"))
+    return "preagg"; /* preagg-preagg, agg-preagg */
+  if (EITHER("cdc"))
+    return "cdc";
+  if (EITHER("edc"))
+    return "edc";
+  if (EITHER("agg"))
+    return "agg"; /* agg-agg, agg-core */
+  return strcmp(ta, "core") == 0 && strcmp(tb, "core") == 0 ? "core" : "?";
+#undef EITHER
+}
+
+static void
+assert_link_tiers(const SimTopo *t, const char *const rates[][3])
+{
+  int per_tier[6] = { 0 };
+  for (int l = 0; l < sim_topo_n_links(t); l++) {
+    const char *ta = sim_topo_node_get_attr(t, sim_topo_link_a(t, l), "tier");
+    const char *tb = sim_topo_node_get_attr(t, sim_topo_link_b(t, l), "tier");
+    const char *tier = sim_topo_link_get_attr(t, l, "tier");
+    const char *want = expected_link_tier(ta, tb);
+    cr_assert_str_eq(tier, want, "link %d (%s-%s) has tier %s, expected %s", l, ta, tb, tier,
+                     want);
+    int k = 0;
+    while (k < 6 && strcmp(rates[k][0], tier) != 0)
+      k++;
+    cr_assert_lt(k, 6, "tier %s", tier);
+    per_tier[k]++;
+    cr_assert_str_eq(sim_topo_link_get_attr(t, l, "rate"), rates[k][1], "link %d (%s)", l, tier);
+    cr_assert_str_eq(sim_topo_link_get_attr(t, l, "delay"), rates[k][2], "link %d (%s)", l,
+                     tier);
+  }
+  for (int k = 0; k < 6; k++)
+    cr_assert_gt(per_tier[k], 0, "no link of tier %s", rates[k][0]);
+}
+
+Test(topo_gen, five_g_link_rates_and_delays_per_tier)
+{
+  static const char *const defaults[][3] = {
+    { "access", "25Gbps", "10us" }, { "preagg", "100Gbps", "100us" }, { "agg", "400Gbps", "250us" },
+    { "core", "400Gbps", "1ms" },   { "edc", "100Gbps", "5us" },      { "cdc", "400Gbps", "5us" },
+  };
+  g_autoptr(SimTopo) t = gen_5g_sites(768);
+  assert_link_tiers(t, defaults);
+
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = 40;
+  cfg.access_rate = UINT64_C(10000000000);
+  cfg.access_delay = SIM_NS(2500);
+  cfg.core_delay = SIM_US(1500);
+  cfg.cdc_rate = UINT64_C(2500000000);
+  static const char *const custom[][3] = {
+    { "access", "10Gbps", "2.5us" }, { "preagg", "100Gbps", "100us" }, { "agg", "400Gbps", "250us" },
+    { "core", "400Gbps", "1.5ms" },  { "edc", "100Gbps", "5us" },      { "cdc", "2.5Gbps", "5us" },
+  };
+  GError *error = NULL;
+  g_autoptr(SimTopo) c = sim_topo_gen_5g(&cfg, &error);
+  cr_assert_not_null(c, "%s", error ? error->message : "?");
+  assert_link_tiers(c, custom);
+}
+
+Test(topo_gen, five_g_core_size)
+{
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = 20;
+  cfg.core_nodes = 6;
+  cfg.central_dcs = 4;
+  GError *error = NULL;
+  g_autoptr(SimTopo) t = sim_topo_gen_5g(&cfg, &error);
+  cr_assert_not_null(t, "%s", error ? error->message : "?");
+  cr_assert_eq(links_between(t, node(t, "core0"), node(t, "core3")), 1, "chord 0-3");
+  cr_assert_eq(links_between(t, node(t, "core2"), node(t, "core5")), 1, "chord 2-5");
+  cr_assert_eq(links_between(t, node(t, "core5"), node(t, "core0")), 1, "ring closes");
+  cr_assert_eq(links_between(t, node(t, "core0"), node(t, "core2")), 0);
+  /* cdc3 on core 6 mod 6 = 0 and core 1 */
+  cr_assert_eq(links_between(t, node(t, "core0"), node(t, "cdc3")), 1);
+  cr_assert_eq(links_between(t, node(t, "core1"), node(t, "cdc3")), 1);
+  cr_assert_eq(sim_topo_node_degree(t, node(t, "cdc2")), 2);
+  cr_assert(simple_graph(t));
+
+  /* automatic: 2 * ceil(domains / 4) once that exceeds 4 (1667 rings: 53 domains) */
+  g_autoptr(SimTopo) big = gen_5g_sites(10000);
+  cr_assert_geq(sim_topo_find_node(big, "core27"), 0);
+  cr_assert_eq(sim_topo_find_node(big, "core28"), -1);
+  cr_assert(simple_graph(big));
+  /* agg52a on core 104 mod 28 = 20, agg52b on core 21 */
+  cr_assert_eq(links_between(big, node(big, "core20"), node(big, "agg52a")), 1);
+  cr_assert_eq(links_between(big, node(big, "core21"), node(big, "agg52b")), 1);
+
+  cfg.central_dcs = 0;
+  g_autoptr(SimTopo) none = sim_topo_gen_5g(&cfg, &error);
+  cr_assert_not_null(none, "%s", error ? error->message : "?");
+  cr_assert_eq(sim_topo_find_node(none, "cdc0"), -1);
+  cr_assert(sim_topo_is_connected(none));
+}
+
+Test(topo_gen, five_g_rejects_bad_parameters)
+{
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = 0;
+  assert_5g_error(&cfg, "5g: expected cell_sites >= 1, got 0");
+  sim_topo_5g_config_init(&cfg);
+  cfg.csr_per_ring = 0;
+  assert_5g_error(&cfg, "5g: expected csr_per_ring >= 1, got 0");
+  sim_topo_5g_config_init(&cfg);
+  cfg.rings_per_pair = -2;
+  assert_5g_error(&cfg, "5g: expected rings_per_pair >= 1, got -2");
+  sim_topo_5g_config_init(&cfg);
+  cfg.pairs_per_domain = 0;
+  assert_5g_error(&cfg, "5g: expected pairs_per_domain >= 1, got 0");
+  sim_topo_5g_config_init(&cfg);
+  cfg.central_dcs = -1;
+  assert_5g_error(&cfg, "5g: expected central_dcs >= 0, got -1");
+  sim_topo_5g_config_init(&cfg);
+  cfg.core_nodes = 5;
+  assert_5g_error(&cfg, "5g: expected core_nodes 0 (automatic) or even and >= 4, got 5");
+  cfg.core_nodes = 2;
+  assert_5g_error(&cfg, "5g: expected core_nodes 0 (automatic) or even and >= 4, got 2");
+  sim_topo_5g_config_init(&cfg);
+  cfg.access_rate = 0;
+  assert_5g_error(&cfg, "5g: expected a positive access_rate and access_delay, got 0bps and 10us");
+  sim_topo_5g_config_init(&cfg);
+  cfg.cdc_delay = 0;
+  assert_5g_error(&cfg, "5g: expected a positive cdc_rate and cdc_delay, got 400Gbps and 0s");
+}
+
+Test(topo_gen, five_g_too_large_is_a_limit_error)
+{
+  SimTopo5gConfig cfg;
+  sim_topo_5g_config_init(&cfg);
+  cfg.cell_sites = G_MAXINT;
+  GError *error = NULL;
+  cr_assert_null(sim_topo_gen_5g(&cfg, &error));
+  cr_assert(g_error_matches(error, SIM_TOPO_ERROR, SIM_TOPO_ERROR_LIMIT), "%s",
+            error ? error->message : "no error");
+  g_error_free(error);
 }
