@@ -769,4 +769,24 @@ for sel in hbh locator dscp flow-label; do
 done
 ok "slicing selectors hbh, locator, dscp, flow-label: transit hops queue each slice in its NRP; captures decode"
 
+# ---- 5g-transport at 100 cell sites ------------------------------------------------
+
+for sel in hbh locator; do
+  run "g5-$sel" "$scen/5g-transport.ini" --set transport.cell_sites=100 \
+    --set simulation.duration=20ms --set slicing.selector=$sel
+  conserve "$out" "5g-transport (100 sites, selector $sel)"
+  for sl in urllc embb mmtc; do
+    [ "$(col "$out/slices.csv" admitted $sl)" = yes ] || fail "5g-transport: slice $sl not admitted"
+    [ "$(col "$out/slices.csv" flows $sl)" -eq 100 ] || fail "5g-transport: slice $sl has $(col "$out/slices.csv" flows $sl) flows, expected one per site"
+  done
+  [ "$(col "$out/slices.csv" sla_met urllc)" = yes ] || fail "5g-transport: URLLC missed its objectives"
+  # every site's URLLC goes to its domain's edge DC (one domain at 100 sites)
+  [ "$(awk -F, '$1 ~ /^urllc\// && $3 != "edc0" { n++ } END { print n + 0 }' "$out/flows.csv")" -eq 0 ] ||
+    fail "5g-transport: URLLC flows to another node than edc0"
+done
+hbh=$(awk -F, 'NR > 1 { t += $3 } END { print t }' "$dir/g5-hbh/state.csv")
+loc=$(awk -F, 'NR > 1 { t += $3 } END { print t }' "$dir/g5-locator/state.csv")
+[ "$loc" -gt "$hbh" ] || fail "5g-transport: the locator selector has $loc SIDs, hbh $hbh (expected more)"
+ok "5g-transport (100 sites): slices admitted, URLLC met, packets conserved; locator $loc SIDs vs hbh $hbh"
+
 echo "ok: all scenario checks passed"
