@@ -34,6 +34,8 @@ struct _SimNetRun {
   SimSlicing *slicing; /* slices and NRPs, when the scenario has them */
   GHashTable *slices;  /* name -> SimSlice */
   int link_report;     /* SimSliceLinkReport */
+  void *queue_sampler; /* [output] queue_sample: the hook's state */
+  GDestroyNotify queue_sampler_free;
   SimScenario *sc;
   SimRegistry *reg;
   GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */

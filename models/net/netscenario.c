@@ -18,6 +18,8 @@
 #include "ip4.h"
 #include "qos-private.h"
 #include "meter.h"
+#include "scheduler.h"
+#include "simcsv.h"
 #include "routing.h"
 #include "simunits.h"
 #include "topo.h"
@@ -54,6 +56,10 @@ static const SimParamSpec output_params[] = {
     SIM_PARAM_RANGE(1, 262144) },
   { "histogram_bits", SIM_PARAM_UINT, "7", "delay histogram precision (error 2^-(bits+1))", NULL,
     SIM_PARAM_RANGE(1, 16) },
+  { "queue_sample", SIM_PARAM_TIME, "0s",
+    "period of the queue-length time series queues.csv (0: none)", NULL, 0, 0 },
+  { "queue_sample_at", SIM_PARAM_LIST, "all",
+    "interfaces sampled: all, NODE or NODE:IFACE", NULL, 0, 0 },
 };
 
 static const SimParamSpec addressing_params[] = {
@@ -459,6 +465,8 @@ sim_net_run_free(SimNetRun *run)
     g_ptr_array_unref(run->link_affinity);
   if (run->slices)
     g_hash_table_unref(run->slices);
+  if (run->queue_sampler)
+    run->queue_sampler_free(run->queue_sampler);
   if (run->vrfs) {
     for (guint i = 0; i < run->vrfs->len; i++)
       g_free(g_array_index(run->vrfs, SimNetVrf, i).name);
@@ -1677,9 +1685,11 @@ open_capture(SimNetRun *run, const char *outdir, SimIface *ifc, uint32_t snaplen
   return TRUE;
 }
 
+/* The interfaces named by @specs (all, NODE, NODE:IFACE; none or empty
+ * entries skip), each once, in spec order, into @out. */
 static gboolean
-setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_t snaplen,
-           const char *origin, GError **error)
+select_ifaces(SimNetRun *run, const char *const *specs, const char *origin, const char *what,
+              GPtrArray *out, GError **error)
 {
   GHashTable *done = g_hash_table_new(NULL, NULL);
   gboolean ok = TRUE;
@@ -1688,13 +1698,13 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
     if (!*spec || strcmp(spec, "none") == 0)
       continue;
     if (strcmp(spec, "all") == 0) {
-      for (uint32_t i = 0; ok && i < sim_net_n_nodes(run->net); i++) {
+      for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++) {
         SimNode *n = sim_net_node(run->net, i);
-        for (uint32_t k = 0; ok && k < sim_node_n_ifaces(n); k++) {
+        for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++) {
           SimIface *ifc = sim_node_iface(n, k);
           if (!g_hash_table_contains(done, ifc)) {
             g_hash_table_add(done, ifc);
-            ok = open_capture(run, outdir, ifc, snaplen, error);
+            g_ptr_array_add(out, ifc);
           }
         }
       }
@@ -1704,31 +1714,133 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
     SimNode *n = sim_net_find_node(run->net, parts[0]);
     if (!n) {
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
-                  "%s: pcap '%s': unknown node '%s' (expected all, NODE or NODE:IFACE)", origin,
-                  spec, parts[0]);
+                  "%s: %s '%s': unknown node '%s' (expected all, NODE or NODE:IFACE)", origin,
+                  what, spec, parts[0]);
       ok = FALSE;
       break;
     }
     gboolean found = FALSE;
-    for (uint32_t k = 0; ok && k < sim_node_n_ifaces(n); k++) {
+    for (uint32_t k = 0; k < sim_node_n_ifaces(n); k++) {
       SimIface *ifc = sim_node_iface(n, k);
       if (parts[1] && strcmp(parts[1], sim_iface_name(ifc)) != 0)
         continue;
       found = TRUE;
       if (!g_hash_table_contains(done, ifc)) {
         g_hash_table_add(done, ifc);
-        ok = open_capture(run, outdir, ifc, snaplen, error);
+        g_ptr_array_add(out, ifc);
       }
     }
-    if (ok && !found) {
+    if (!found) {
       g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
-                  "%s: pcap '%s': node %s has no interface '%s' (eth0..eth%u)", origin, spec,
+                  "%s: %s '%s': node %s has no interface '%s' (eth0..eth%u)", origin, what, spec,
                   parts[0], parts[1] ? parts[1] : "", sim_node_n_ifaces(n) ? sim_node_n_ifaces(n) - 1 : 0);
       ok = FALSE;
     }
   }
   g_hash_table_unref(done);
   return ok;
+}
+
+static gboolean
+setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_t snaplen,
+           const char *origin, GError **error)
+{
+  g_autoptr(GPtrArray) ifcs = g_ptr_array_new();
+  if (!select_ifaces(run, specs, origin, "pcap", ifcs, error))
+    return FALSE;
+  for (guint i = 0; i < ifcs->len; i++)
+    if (!open_capture(run, outdir, ifcs->pdata[i], snaplen, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- queue-length time series ---------------------------------------------------------------- */
+
+typedef struct {
+  SimCsvWriter *w;
+  GPtrArray *ifcs;
+} QueueSampler;
+
+static void
+queue_sampler_free(QueueSampler *qs)
+{
+  if (qs->w)
+    sim_csv_writer_abort(qs->w);
+  g_ptr_array_unref(qs->ifcs);
+  g_free(qs);
+}
+
+/* One row per interface (class "all": the whole queue) and per class of
+ * a class-based discipline (its name, or its number). */
+static void
+queue_sample(SimContext *ctx, SimTime now, void *data)
+{
+  (void)ctx;
+  QueueSampler *qs = data;
+  double t = (double)now * 1e-6;
+  for (guint i = 0; i < qs->ifcs->len; i++) {
+    SimIface *ifc = qs->ifcs->pdata[i];
+    SimQdisc *q = sim_iface_qdisc(ifc);
+    const char *node = sim_node_name(sim_iface_node(ifc)), *name = sim_iface_name(ifc);
+    sim_csv_writer_add_double(qs->w, t, 12);
+    sim_csv_writer_add_string(qs->w, node);
+    sim_csv_writer_add_string(qs->w, name);
+    sim_csv_writer_add_string(qs->w, "all");
+    sim_csv_writer_add_uint(qs->w, sim_iface_queue_length(ifc));
+    sim_csv_writer_add_uint(qs->w, q ? q->n_bytes : 0);
+    sim_csv_writer_end_row(qs->w);
+    if (!q || !sim_qos_sched_is(q))
+      continue;
+    for (uint32_t c = 0; c < sim_qos_sched_n_classes(q); c++) {
+      SimQosClassStats st;
+      sim_qos_sched_get_stats(q, c, &st);
+      char num[16];
+      const char *cn = sim_qos_sched_class_name(q, c);
+      if (!cn) {
+        g_snprintf(num, sizeof num, "%u", c);
+        cn = num;
+      }
+      sim_csv_writer_add_double(qs->w, t, 12);
+      sim_csv_writer_add_string(qs->w, node);
+      sim_csv_writer_add_string(qs->w, name);
+      sim_csv_writer_add_string(qs->w, cn);
+      sim_csv_writer_add_uint(qs->w, st.backlog_packets);
+      sim_csv_writer_add_uint(qs->w, st.backlog_bytes);
+      sim_csv_writer_end_row(qs->w);
+    }
+  }
+}
+
+static gboolean
+setup_queue_sampler(SimNetRun *run, const SimParams *outp, const char *outdir, GError **error)
+{
+  SimTime period = sim_params_get_time(outp, "queue_sample");
+  if (period <= 0)
+    return TRUE;
+  QueueSampler *qs = g_new0(QueueSampler, 1);
+  qs->ifcs = g_ptr_array_new();
+  g_autofree char *w = sim_params_where(outp, "queue_sample_at")
+                         ? g_strdup(sim_params_where(outp, "queue_sample_at"))
+                         : g_strdup("[output]");
+  if (!select_ifaces(run, sim_params_get_list(outp, "queue_sample_at"), w, "queue_sample_at",
+                     qs->ifcs, error)) {
+    queue_sampler_free(qs);
+    return FALSE;
+  }
+  static const char *const cols[] = { "time_us", "node", "iface", "class", "packets", "bytes",
+                                      NULL };
+  g_autofree char *path = g_build_filename(outdir, "queues.csv", NULL);
+  if (g_mkdir_with_parents(outdir, 0755) != 0 || !(qs->w = sim_csv_writer_open(path, cols, error))) {
+    if (error && !*error)
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_IO, "%s: %s", outdir,
+                  g_strerror(errno));
+    queue_sampler_free(qs);
+    return FALSE;
+  }
+  run->queue_sampler = qs;
+  run->queue_sampler_free = (GDestroyNotify)queue_sampler_free;
+  sim_hook_add(run->ctx, 0, period, queue_sample, qs, NULL);
+  return TRUE;
 }
 
 /* ---- the whole build ----------------------------------------------------------------------- */
@@ -1907,7 +2019,13 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   if (ok && opts->outdir) {
     const char *const *specs = opts->pcap ? opts->pcap : sim_params_get_list(outp, "pcap");
     ok = setup_pcap(run, specs, opts->outdir, (uint32_t)sim_params_get_size(outp, "snaplen"),
-                    opts->pcap ? "--pcap" : "[output]", error);
+                    opts->pcap ? "--pcap" : "[output]", error) &&
+         setup_queue_sampler(run, outp, opts->outdir, error);
+  } else if (ok && sim_params_get_time(outp, "queue_sample") > 0) {
+    /* without a result folder: the interfaces are still checked */
+    g_autoptr(GPtrArray) ifcs = g_ptr_array_new();
+    ok = select_ifaces(run, sim_params_get_list(outp, "queue_sample_at"), "[output]",
+                       "queue_sample_at", ifcs, error);
   }
   if (ok)
     ok = sim_scenario_check_unused(sc, error);
@@ -1954,6 +2072,13 @@ sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall
   if (run->slicing &&
       !sim_slicing_write_results(run->slicing, dir, (SimSliceLinkReport)run->link_report, error))
     return FALSE;
+  if (run->queue_sampler) {
+    QueueSampler *qs = run->queue_sampler;
+    SimCsvWriter *w = qs->w;
+    qs->w = NULL;
+    if (!sim_csv_writer_commit(w, error))
+      return FALSE;
+  }
   /* manifest: what produced these results */
   gsize len = 0;
   g_autofree char *resolved = sim_scenario_to_keyfile_data(sc, &len);

@@ -53,6 +53,7 @@ typedef struct {
   bool active;         /* DRR: on the ring; WFQ: on the pending list */
   bool granted;        /* DRR: got its quantum for this turn */
   SimQosClassStats st; /* backlog fields are filled in on read */
+  const char *name;    /* interned, or NULL */
 } Class;
 
 typedef struct {
@@ -568,6 +569,23 @@ sim_qos_sched_set_limit(SimQdisc *q, uint32_t klass, uint32_t max_packets)
   Sched *s = (Sched *)q;
   g_return_if_fail(klass < s->n);
   s->cls[klass].limit = max_packets;
+}
+
+void
+sim_qos_sched_set_class_name(SimQdisc *q, uint32_t klass, const char *name)
+{
+  g_return_if_fail(sim_qos_sched_is(q));
+  Sched *s = (Sched *)q;
+  g_return_if_fail(klass < s->n);
+  s->cls[klass].name = name ? g_intern_string(name) : NULL;
+}
+
+const char *
+sim_qos_sched_class_name(const SimQdisc *q, uint32_t klass)
+{
+  g_return_val_if_fail(sim_qos_sched_is(q), NULL);
+  const Sched *s = (const Sched *)q;
+  return klass < s->n ? s->cls[klass].name : NULL;
 }
 
 gboolean

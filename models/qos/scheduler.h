@@ -77,6 +77,10 @@ SIM_API SimQdisc *sim_qos_sched_child(const SimQdisc *q, uint32_t klass);
 /* Arrivals beyond @max_packets held in class @klass (0 = no limit) are
  * dropped as queue_full before they reach the child. */
 SIM_API void sim_qos_sched_set_limit(SimQdisc *q, uint32_t klass, uint32_t max_packets);
+/* A name for class @klass in results (interned; NULL: none, the class
+ * number is used). */
+SIM_API void sim_qos_sched_set_class_name(SimQdisc *q, uint32_t klass, const char *name);
+SIM_API const char *sim_qos_sched_class_name(const SimQdisc *q, uint32_t klass);
 /* Copies class @klass's counters into @out; FALSE if there is no such class. */
 SIM_API gboolean sim_qos_sched_get_stats(const SimQdisc *q, uint32_t klass, SimQosClassStats *out);
 

@@ -685,6 +685,7 @@ install_queues(SimSlicing *sl, GError **error)
           child = sim_qdisc_shaper_new(r, MAX(burst, frame), child);
         }
         sim_qos_sched_set_child(q, c, child);
+        sim_qos_sched_set_class_name(q, c, c ? ((SimNrp *)sl->nrps->pdata[c - 1])->name : "-");
       }
       sim_qos_sched_set_classify_func(q, classify,
                                       sim_iface_is_ethernet(ifc) ? &sl->cd_eth : &sl->cd_p2p);

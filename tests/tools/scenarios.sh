@@ -754,6 +754,17 @@ hard=$(col "$dir/iso-hard/slices.csv" delivered_bits embb)
 # hard isolation: eMBB on the bottleneck link (csr2 -> pa) stays at its 60 % reservation
 u=$(awk -F, '$1 == "csr2-pa" && $2 == "csr2" && $5 == "embb" { print $10 }' "$dir/iso-hard/nrp_links.csv")
 near "$u" 0.9 0.1 || fail "isolation hard: eMBB uses $u of its reservation on csr2-pa, expected ~0.9 over the run"
+# the queue-length time series: at csr2 -> pa the eMBB backlog grows by what
+# csr2 adds (12.5 Gbit/s of 1,400-byte payloads: 1,116 packets per ms) while
+# the link from csr1 arrives saturated and the link out drains as fast
+run iso-queues "$scen/5g-slicing-isolation.ini" --set simulation.duration=10ms \
+  --set output.queue_sample=1ms --set output.queue_sample_at=csr2:eth1
+[ "$(head -n 1 "$out/queues.csv")" = "time_us,node,iface,class,packets,bytes" ] || fail "queues.csv header"
+grep -qxF "time_us,node,iface,class,packets,bytes" "$results_doc" || fail "docs/results.md does not show the queues.csv header"
+g=$(awk -F, '$4 == "embb" && $1 == 6000 { a = $5 } $4 == "embb" && $1 == 8000 { b = $5 } END { print (b - a) / 2 }' "$out/queues.csv")
+near "$g" 1116 30 || fail "queues.csv: eMBB backlog at csr2 -> pa grows by $g packets per ms, expected ~1116"
+[ "$(awk -F, '$4 == "urllc" && $5 > 1 { n++ } END { print n + 0 }' "$out/queues.csv")" -eq 0 ] ||
+  fail "queues.csv: the URLLC queue at csr2 -> pa held more than one packet"
 ok "5g-slicing-isolation: URLLC violated without slicing, met with soft and hard isolation; hard leaves eMBB $hard of $soft bits"
 
 for sel in hbh locator dscp flow-label; do
