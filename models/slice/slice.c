@@ -76,8 +76,9 @@ struct _SimSlicing {
   GHashTable *gib;     /* node index + 1 -> uSID */
   uint32_t next_gib;
   GHashTable *made;    /* keys of SIDs made (node, kind, block) */
-  GHashTable *policies; /* "h/k/e" -> SimSrv6Policy */
-  GHashTable *steers;  /* "h/addr/dscp" -> SimSlice */
+  GHashTable *policies; /* (h, k, e) as a 64-bit key -> SimSrv6Policy */
+  GHashTable *steers;  /* SteerKey -> SimSlice */
+  GPtrArray *walk;     /* scratch of igp_follows */
   uint32_t *steer_rules; /* per node */
   /* scratch for the trees */
   uint64_t *dist;
@@ -154,6 +155,31 @@ sim_slice_config_init(SimSliceConfig *cfg)
   cfg->dscp = -1;
 }
 
+/* A steering rule: headend, destination, DSCP (-1: any). */
+typedef struct {
+  uint32_t headend;
+  int dscp;
+  SimIp6Addr dst;
+} SteerKey;
+
+static guint
+steer_key_hash(gconstpointer k)
+{
+  const SteerKey *x = k;
+  guint h = x->headend * 2654435761u ^ (guint)(x->dscp + 1) * 40503u;
+  for (int i = 0; i < 16; i++)
+    h = h * 31u + x->dst.b[i];
+  return h;
+}
+
+static gboolean
+steer_key_equal(gconstpointer a, gconstpointer b)
+{
+  const SteerKey *x = a, *y = b;
+  return x->headend == y->headend && x->dscp == y->dscp &&
+         memcmp(x->dst.b, y->dst.b, 16) == 0;
+}
+
 static void
 slicing_free(SimSlicing *sl)
 {
@@ -180,6 +206,7 @@ slicing_free(SimSlicing *sl)
   g_hash_table_unref(sl->made);
   g_hash_table_unref(sl->policies);
   g_hash_table_unref(sl->steers);
+  g_ptr_array_unref(sl->walk);
   g_free(sl->steer_rules);
   g_free(sl->dist);
   g_free(sl->parent);
@@ -236,8 +263,9 @@ sim_slicing_new(SimNet *net, SimRouting *routing, const SimSlicingConfig *cfg, G
   sl->cd_eth.l3 = 14;
   sl->gib = g_hash_table_new(NULL, NULL);
   sl->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  sl->policies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  sl->steers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  sl->policies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  sl->steers = g_hash_table_new_full(steer_key_hash, steer_key_equal, g_free, NULL);
+  sl->walk = g_ptr_array_new();
   sim_net_set_slot(net, SIM_NET_SLOT_SLICING, sl, (GDestroyNotify)slicing_free);
   return sl;
 }
@@ -919,7 +947,8 @@ static gboolean
 igp_follows(SimSlicing *sl, SimNode *u, SimNode *root, const SimIp6Addr *target, gboolean ecmp)
 {
   /* walk up until a memoised node or the root, then fill in backwards */
-  GPtrArray *walk = g_ptr_array_new();
+  GPtrArray *walk = sl->walk;
+  g_ptr_array_set_size(walk, 0);
   gboolean ok = TRUE;
   SimNode *x = u;
   for (;;) {
@@ -946,9 +975,7 @@ igp_follows(SimSlicing *sl, SimNode *u, SimNode *root, const SimIp6Addr *target,
     sl->memo_stamp[i] = sl->cur;
     sl->memo[i] = (uint8_t)ok;
   }
-  gboolean r = walk->len ? sl->memo[sim_node_index(u)] : ok;
-  g_ptr_array_unref(walk);
-  return r;
+  return walk->len ? sl->memo[sim_node_index(u)] : ok;
 }
 
 static int
@@ -1076,8 +1103,8 @@ program(SimSlicing *sl, Construct *cs, guint n_cs, GError **error)
       const SimIp6Addr *ep = sim_flow_dst_address(c->flow);
       if (!ep)
         ep = sim_ip6_primary_address(dip);
-      g_autofree char *pkey = g_strdup_printf("%u/%u/%u", hi, nrp->index, sim_node_index(e));
-      SimSrv6Policy *pol = g_hash_table_lookup(sl->policies, pkey);
+      gint64 pk = (gint64)((uint64_t)hi << 34 | (uint64_t)nrp->index << 28 | sim_node_index(e));
+      SimSrv6Policy *pol = g_hash_table_lookup(sl->policies, &pk);
       SimSrv6 *sr = srv6_at(h);
       if (!pol) {
         SimSrv6HeadendConfig hc;
@@ -1114,14 +1141,13 @@ program(SimSlicing *sl, Construct *cs, guint n_cs, GError **error)
         }
         if (!sim_srv6_policy_add_segment_list(pol, 100, segs, nc, 1, error))
           return FALSE;
-        g_hash_table_insert(sl->policies, g_steal_pointer(&pkey), pol);
+        g_hash_table_insert(sl->policies, g_memdup2(&pk, sizeof pk), pol);
       }
       /* steering of the slice's packets into it */
+      SteerKey sk = { hi, c->slice->cfg.dscp, *ep };
+      SimSlice *owner = g_hash_table_lookup(sl->steers, &sk);
       char abuf[SIM_IP6_ADDR_STRLEN];
-      g_autofree char *skey = g_strdup_printf("%u/%s/%d", hi, sim_ip6_addr_format(ep, abuf),
-                                              c->slice->cfg.dscp);
-      SimSlice *owner = g_hash_table_lookup(sl->steers, skey);
-      if (owner && owner->cfg.nrp != c->slice->cfg.nrp)
+      if (owner && owner->cfg.nrp != c->slice->cfg.nrp && sim_ip6_addr_format(ep, abuf))
         return fail(error, SIM_SLICE_ERROR_INVALID,
                     "slices %s and %s: both take packets from %s to %s%s but use different "
                     "NRPs (give them different DSCPs)",
@@ -1135,7 +1161,7 @@ program(SimSlicing *sl, Construct *cs, guint n_cs, GError **error)
         if (!sim_srv6_steer(sr, SIM_IP6_TABLE_MAIN, &pfx, m.dscp >= 0 ? &m : NULL, pol, NULL,
                             NULL, error))
           return FALSE;
-        g_hash_table_insert(sl->steers, g_steal_pointer(&skey), c->slice);
+        g_hash_table_insert(sl->steers, g_memdup2(&sk, sizeof sk), c->slice);
         sl->steer_rules[hi]++;
       }
     }

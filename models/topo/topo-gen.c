@@ -616,10 +616,13 @@ sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error)
   gint64 rings = (sites + cfg->csr_per_ring - 1) / cfg->csr_per_ring;
   gint64 pairs = (rings + cfg->rings_per_pair - 1) / cfg->rings_per_pair;
   gint64 domains = (pairs + cfg->pairs_per_domain - 1) / cfg->pairs_per_domain;
-  gint64 n_core = cfg->core_nodes ? cfg->core_nodes : MAX(4, 2 * ((domains + 3) / 4));
+  /* automatic: two core routers per four domains, at most 16 (a national
+   * core has tens of routers, each with many aggregation uplinks) */
+  gint64 n_core = cfg->core_nodes ? cfg->core_nodes : CLAMP(2 * ((domains + 3) / 4), 4, 16);
   gint64 n_cdc = cfg->central_dcs;
   gint64 n_nodes = sites + 2 * pairs + 3 * domains + n_core + n_cdc;
-  gint64 n_links = sites + rings + 5 * pairs + 5 * domains + 3 * n_core / 2 + 2 * n_cdc;
+  gint64 n_links = sites + rings + 5 * pairs + 5 * domains + 3 * n_core / 2 +
+                   (n_core >= 8 ? n_core : 0) + 2 * n_cdc;
   SimTopo *t = gen_begin("5g", n_nodes, n_links, error);
   if (t == NULL)
     return NULL;
@@ -638,6 +641,10 @@ sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error)
     gen_5g_link(t, i, (i + 1) % C, &tiers[TIER5G_CORE]);
   for (int i = 0; i < half; i++)
     gen_5g_link(t, i, i + half, &tiers[TIER5G_CORE]);
+  /* from 8 routers on, chords to a quarter of the ring too: the core's
+   * diameter stays at a few hops */
+  for (int i = 0; C >= 8 && i < C; i++)
+    gen_5g_link(t, i, (i + C / 4) % C, &tiers[TIER5G_CORE]);
   /* C is even, so 2i mod C and (2i+1) mod C are two different routers. */
   for (int i = 0; i < cfg->central_dcs; i++) {
     g_snprintf(name, sizeof name, "cdc%d", i);

@@ -883,8 +883,8 @@ Test(topo_gen, five_g_counts_for_several_sizes)
     { 20, 31, 44 },                  /* rings of 6, 6, 6, 2 */
     { 100, 115, 147 },               /* 17 rings, 3 pairs, 1 domain */
     { 768, 818, 1006 },
-    { 10000, 10607, 13023 },         /* 1667 rings, 209 pairs, 53 domains, 28 core */
-    { 100000, 105995, 130089 },      /* 16667 rings, 2084 pairs, 521 domains, 262 core */
+    { 10000, 10595, 13021 },         /* 1667 rings, 209 pairs, 53 domains, 16 core (+16 chords) */
+    { 100000, 105749, 129736 },      /* 16667 rings, 2084 pairs, 521 domains, 16 core */
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(SimTopo) t = gen_5g_sites(cases[i].sites);
@@ -1149,14 +1149,20 @@ Test(topo_gen, five_g_core_size)
   cr_assert_eq(sim_topo_node_degree(t, node(t, "cdc2")), 2);
   cr_assert(simple_graph(t));
 
-  /* automatic: 2 * ceil(domains / 4) once that exceeds 4 (1667 rings: 53 domains) */
+  /* automatic: 2 * ceil(domains / 4) between 4 and 16 (1667 rings: 53 domains) */
   g_autoptr(SimTopo) big = gen_5g_sites(10000);
-  cr_assert_geq(sim_topo_find_node(big, "core27"), 0);
-  cr_assert_eq(sim_topo_find_node(big, "core28"), -1);
+  cr_assert_geq(sim_topo_find_node(big, "core15"), 0);
+  cr_assert_eq(sim_topo_find_node(big, "core16"), -1);
   cr_assert(simple_graph(big));
-  /* agg52a on core 104 mod 28 = 20, agg52b on core 21 */
-  cr_assert_eq(links_between(big, node(big, "core20"), node(big, "agg52a")), 1);
-  cr_assert_eq(links_between(big, node(big, "core21"), node(big, "agg52b")), 1);
+  /* agg52a on core 104 mod 16 = 8, agg52b on core 9 */
+  cr_assert_eq(links_between(big, node(big, "core8"), node(big, "agg52a")), 1);
+  cr_assert_eq(links_between(big, node(big, "core9"), node(big, "agg52b")), 1);
+  /* from 8 core routers on: ring, chords to i + C/2 and to i + C/4 */
+  cr_assert_eq(links_between(big, node(big, "core0"), node(big, "core4")), 1, "chord 0-4");
+  cr_assert_eq(links_between(big, node(big, "core14"), node(big, "core2")), 1, "chord 14-2");
+  cr_assert_eq(links_between(big, node(big, "core3"), node(big, "core11")), 1, "chord 3-11");
+  /* core5: ring 2, chords 3, and agg<d>b for 2d + 1 = 5 mod 16: d = 2, 10, ..., 50 */
+  cr_assert_eq(sim_topo_node_degree(big, node(big, "core5")), 5 + 7);
 
   cfg.central_dcs = 0;
   g_autoptr(SimTopo) none = sim_topo_gen_5g(&cfg, &error);
