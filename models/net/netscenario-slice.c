@@ -342,7 +342,12 @@ sim__slice_setup(SimNetRun *run, GError **error)
   GError *e = NULL;
   SimScenarioSection *gsec = sim_scenario_get_section(run->sc, "slicing");
   if (!sim_slicing_setup(run->slicing, &e)) {
-    g_autofree char *w = gsec ? where(gsec, NULL) : g_strdup(sim_scenario_name(run->sc));
+    /* without [slicing], the first [nrp] (there is one) gives file and line */
+    SimScenarioSection *at = gsec;
+    for (guint i = 0; !at && i < sim_scenario_n_sections(run->sc); i++)
+      if (!strcmp(sim_scenario_section_kind(sim_scenario_nth_section(run->sc, i)), "nrp"))
+        at = sim_scenario_nth_section(run->sc, i);
+    g_autofree char *w = at ? where(at, NULL) : g_strdup(sim_scenario_name(run->sc));
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: slicing: %s", w,
                 e->message);
     g_error_free(e);

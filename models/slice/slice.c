@@ -600,6 +600,12 @@ classify(const SimPacket *p, void *data)
   if (b[0] >> 4 != 6)
     return 0;
   uint32_t n = sl->nrps->len;
+  /* the DSCP and flow label name an NRP only in the headend's
+   * encapsulation (to the uSID block): a host's own marking or RFC 6437
+   * label stays outside the NRPs */
+  if ((sl->cfg.selector == SIM_NRP_SELECT_DSCP || sl->cfg.selector == SIM_NRP_SELECT_FLOW_LABEL) &&
+      memcmp(b + 24, sl->cfg.usid_block.addr.b, sl->cfg.usid_block.len / 8) != 0)
+    return 0;
   switch (sl->cfg.selector) {
   case SIM_NRP_SELECT_LOCATOR: {
     unsigned nb = sl->cfg.usid_block.len / 8;
