@@ -271,10 +271,11 @@ static const SimParamSpec topo_5g_params[] = {
   { "pairs_per_domain", SIM_PARAM_UINT, "4", "pre-aggregation pairs per aggregation domain", NULL,
     SIM_PARAM_RANGE(1, 100000) },
   { "core_nodes", SIM_PARAM_UINT, "0",
-    "core routers, even and >= 4 (0: max(4, 2 * ceil(domains / 4)))", NULL,
+    "core routers, even and >= 4 (0: 2 * ceil(domains / 4) between 4 and 16)", NULL,
     SIM_PARAM_RANGE(0, 100000) },
-  { "central_dcs", SIM_PARAM_UINT, "2", "central data-centre routers cdc<i>", NULL,
-    SIM_PARAM_RANGE(0, 100000) },
+  { "central_dcs", SIM_PARAM_INT, "-1",
+    "central data-centre routers cdc<i> (-1: max(2, core routers / 2))", NULL,
+    SIM_PARAM_RANGE(-1, 100000) },
   TOPO_5G_TIER("access", "access ring", "25Gbps", "10us"),
   TOPO_5G_TIER("preagg", "pre-aggregation", "100Gbps", "100us"),
   TOPO_5G_TIER("agg", "aggregation and aggregation-core", "400Gbps", "250us"),
@@ -863,7 +864,7 @@ build_topology(SimNetRun *run, SimScenarioSection *sec, GError **error)
     cfg.rings_per_pair = (int)sim_params_get_uint(p, "rings_per_pair");
     cfg.pairs_per_domain = (int)sim_params_get_uint(p, "pairs_per_domain");
     cfg.core_nodes = (int)sim_params_get_uint(p, "core_nodes");
-    cfg.central_dcs = (int)sim_params_get_uint(p, "central_dcs");
+    cfg.central_dcs = (int)sim_params_get_int(p, "central_dcs");
     cfg.access_rate = sim_params_get_rate(p, "access_rate");
     cfg.access_delay = sim_params_get_time(p, "access_delay");
     cfg.preagg_rate = sim_params_get_rate(p, "preagg_rate");

@@ -162,14 +162,32 @@ typedef struct {
   SimIp6Addr dst;
 } SteerKey;
 
+/* 64-bit finaliser of MurmurHash3: every key bit reaches every hash bit */
+static inline guint
+mix64(uint64_t x)
+{
+  x ^= x >> 33;
+  x *= UINT64_C(0xff51afd7ed558ccd);
+  x ^= x >> 33;
+  x *= UINT64_C(0xc4ceb9fe1a85ec53);
+  x ^= x >> 33;
+  return (guint)x;
+}
+
+static guint
+policy_key_hash(gconstpointer k)
+{
+  return mix64(*(const uint64_t *)k);
+}
+
 static guint
 steer_key_hash(gconstpointer k)
 {
   const SteerKey *x = k;
-  guint h = x->headend * 2654435761u ^ (guint)(x->dscp + 1) * 40503u;
-  for (int i = 0; i < 16; i++)
-    h = h * 31u + x->dst.b[i];
-  return h;
+  uint64_t a, b;
+  memcpy(&a, x->dst.b, 8);
+  memcpy(&b, x->dst.b + 8, 8);
+  return mix64(a ^ mix64(b ^ ((uint64_t)x->headend << 8 | (uint8_t)(x->dscp + 1))));
 }
 
 static gboolean
@@ -263,7 +281,7 @@ sim_slicing_new(SimNet *net, SimRouting *routing, const SimSlicingConfig *cfg, G
   sl->cd_eth.l3 = 14;
   sl->gib = g_hash_table_new(NULL, NULL);
   sl->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  sl->policies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  sl->policies = g_hash_table_new_full(policy_key_hash, g_int64_equal, g_free, NULL);
   sl->steers = g_hash_table_new_full(steer_key_hash, steer_key_equal, g_free, NULL);
   sl->walk = g_ptr_array_new();
   sim_net_set_slot(net, SIM_NET_SLOT_SLICING, sl, (GDestroyNotify)slicing_free);

@@ -484,7 +484,7 @@ sim_topo_5g_config_init(SimTopo5gConfig *cfg)
     .rings_per_pair = 8,
     .pairs_per_domain = 4,
     .core_nodes = 0,
-    .central_dcs = 2,
+    .central_dcs = -1,
     .access_rate = UINT64_C(25000000000),
     .access_delay = SIM_US(10),
     .preagg_rate = UINT64_C(100000000000),
@@ -562,7 +562,7 @@ check_5g_config(const SimTopo5gConfig *cfg, GError **error)
   } sizes[] = {
     { "cell_sites", cfg->cell_sites, 1 },         { "csr_per_ring", cfg->csr_per_ring, 1 },
     { "rings_per_pair", cfg->rings_per_pair, 1 }, { "pairs_per_domain", cfg->pairs_per_domain, 1 },
-    { "central_dcs", cfg->central_dcs, 0 },
+    { "central_dcs", cfg->central_dcs, -1 },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
     if (sizes[i].value < sizes[i].min) {
@@ -619,7 +619,8 @@ sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error)
   /* automatic: two core routers per four domains, at most 16 (a national
    * core has tens of routers, each with many aggregation uplinks) */
   gint64 n_core = cfg->core_nodes ? cfg->core_nodes : CLAMP(2 * ((domains + 3) / 4), 4, 16);
-  gint64 n_cdc = cfg->central_dcs;
+  /* automatic: one central DC per pair of core routers, at least 2 */
+  gint64 n_cdc = cfg->central_dcs >= 0 ? cfg->central_dcs : MAX(2, n_core / 2);
   gint64 n_nodes = sites + 2 * pairs + 3 * domains + n_core + n_cdc;
   gint64 n_links = sites + rings + 5 * pairs + 5 * domains + 3 * n_core / 2 +
                    (n_core >= 8 ? n_core : 0) + 2 * n_cdc;
@@ -646,7 +647,7 @@ sim_topo_gen_5g(const SimTopo5gConfig *cfg, GError **error)
   for (int i = 0; C >= 8 && i < C; i++)
     gen_5g_link(t, i, (i + C / 4) % C, &tiers[TIER5G_CORE]);
   /* C is even, so 2i mod C and (2i+1) mod C are two different routers. */
-  for (int i = 0; i < cfg->central_dcs; i++) {
+  for (int i = 0; i < n_cdc; i++) {
     g_snprintf(name, sizeof name, "cdc%d", i);
     int dc = gen_5g_node(t, name, "cdc", NULL);
     int c0 = (int)((2 * (gint64)i) % C);

@@ -256,7 +256,8 @@ SIM_API SimTopo *sim_topo_gen_barabasi_albert(int n, int m, SimRng *rng, GError 
  * @pairs_per_domain: pre-aggregation pairs per aggregation domain, >= 1 (4)
  * @core_nodes: core routers, even and >= 4; 0 (default) picks
  *   max(4, 2 * ceil(domains / 4))
- * @central_dcs: central data-centre routers, >= 0 (2)
+ * @central_dcs: central data-centre routers, >= 0; -1 (default) picks
+ *   max(2, core routers / 2): one per pair of core routers
  * Per tier, a link rate in bit/s (> 0) and a propagation delay (> 0):
  * @access_rate, @access_delay: CSR-CSR and CSR-pre-agg (25 Gbit/s, 10 us)
  * @preagg_rate, @preagg_delay: pre-agg pair and pre-agg-agg (100 Gbit/s, 100 us)

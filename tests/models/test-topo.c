@@ -846,7 +846,7 @@ Test(topo_gen, five_g_defaults_follow_the_reference_design)
   cr_assert_eq(cfg.rings_per_pair, 8);
   cr_assert_eq(cfg.pairs_per_domain, 4);
   cr_assert_eq(cfg.core_nodes, 0);
-  cr_assert_eq(cfg.central_dcs, 2);
+  cr_assert_eq(cfg.central_dcs, -1);
   cr_assert_eq(cfg.access_rate, UINT64_C(25000000000));
   cr_assert_eq(cfg.access_delay, SIM_US(10));
   cr_assert_eq(cfg.preagg_rate, UINT64_C(100000000000));
@@ -883,8 +883,8 @@ Test(topo_gen, five_g_counts_for_several_sizes)
     { 20, 31, 44 },                  /* rings of 6, 6, 6, 2 */
     { 100, 115, 147 },               /* 17 rings, 3 pairs, 1 domain */
     { 768, 818, 1006 },
-    { 10000, 10595, 13021 },         /* 1667 rings, 209 pairs, 53 domains, 16 core (+16 chords) */
-    { 100000, 105749, 129736 },      /* 16667 rings, 2084 pairs, 521 domains, 16 core */
+    { 10000, 10601, 13033 },         /* 1667 rings, 209 pairs, 53 domains, 16 core (+16 chords), 8 DCs */
+    { 100000, 105755, 129748 },      /* 16667 rings, 2084 pairs, 521 domains, 16 core, 8 DCs */
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(SimTopo) t = gen_5g_sites(cases[i].sites);
@@ -1009,8 +1009,8 @@ Test(topo_gen, five_g_every_csr_reaches_both_preagg_nodes)
   g_autoptr(SimTopo) singles = sim_topo_gen_5g(&cfg, &error);
   cr_assert_not_null(singles, "%s", error ? error->message : "?");
   assert_rings_closed(singles);
-  /* 50 rings, 17 pairs, 9 domains, 6 core routers */
-  cr_assert_eq(sim_topo_n_nodes(singles), 50 + 34 + 27 + 6 + 2, "%d nodes",
+  /* 50 rings, 17 pairs, 9 domains, 6 core routers, 3 central DCs */
+  cr_assert_eq(sim_topo_n_nodes(singles), 50 + 34 + 27 + 6 + 3, "%d nodes",
                sim_topo_n_nodes(singles));
   cr_assert_eq(sim_topo_node_degree(singles, node(singles, "csr8_0_1_0")), 2);
 }
@@ -1161,8 +1161,11 @@ Test(topo_gen, five_g_core_size)
   cr_assert_eq(links_between(big, node(big, "core0"), node(big, "core4")), 1, "chord 0-4");
   cr_assert_eq(links_between(big, node(big, "core14"), node(big, "core2")), 1, "chord 14-2");
   cr_assert_eq(links_between(big, node(big, "core3"), node(big, "core11")), 1, "chord 3-11");
-  /* core5: ring 2, chords 3, and agg<d>b for 2d + 1 = 5 mod 16: d = 2, 10, ..., 50 */
-  cr_assert_eq(sim_topo_node_degree(big, node(big, "core5")), 5 + 7);
+  /* core5: ring 2, chords 3, agg<d>b for 2d + 1 = 5 mod 16 (d = 2, 10, ..., 50), and
+   * cdc2 (automatic: 8 central DCs, cdc<i> on cores 2i and 2i + 1) */
+  cr_assert_eq(sim_topo_node_degree(big, node(big, "core5")), 5 + 7 + 1);
+  cr_assert_geq(sim_topo_find_node(big, "cdc7"), 0);
+  cr_assert_eq(sim_topo_find_node(big, "cdc8"), -1);
 
   cfg.central_dcs = 0;
   g_autoptr(SimTopo) none = sim_topo_gen_5g(&cfg, &error);
@@ -1187,8 +1190,8 @@ Test(topo_gen, five_g_rejects_bad_parameters)
   cfg.pairs_per_domain = 0;
   assert_5g_error(&cfg, "5g: expected pairs_per_domain >= 1, got 0");
   sim_topo_5g_config_init(&cfg);
-  cfg.central_dcs = -1;
-  assert_5g_error(&cfg, "5g: expected central_dcs >= 0, got -1");
+  cfg.central_dcs = -2;
+  assert_5g_error(&cfg, "5g: expected central_dcs >= -1, got -2");
   sim_topo_5g_config_init(&cfg);
   cfg.core_nodes = 5;
   assert_5g_error(&cfg, "5g: expected core_nodes 0 (automatic) or even and >= 4, got 5");
