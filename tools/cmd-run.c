@@ -5,11 +5,14 @@
  *   ipesim check SCENARIO [--set ...]
  *   ipesim list
  *
+ * ipesim_run_scenario() is shared with `ipesim test` (cmd-test.c).
  * A run builds the network, simulates until duration + drain and writes the
  * result tables, the manifest and the requested pcap files into DIR
  * (default results/<scenario name>/; run-N/ sub-folders when [simulation]
  * runs > 1). Errors name the file and line; the exit status is 0 on
- * success, 1 when the scenario or the run fails, 2 on bad usage.
+ * success, 1 when the scenario or the run fails, 2 on bad usage. The
+ * expectations of [expect] are evaluated after each run; those that fail
+ * are reported on stderr without changing the exit status.
  */
 #include "config.h"
 
@@ -55,8 +58,8 @@ on_progress(SimContext *ctx, uint64_t events, void *data)
   fflush(stderr);
 }
 
-static SimScenario *
-load(const char *path, char **sets, GError **error)
+SimScenario *
+ipesim_load_scenario(const char *path, char **sets, GError **error)
 {
   SimScenario *sc = sim_scenario_load(path, error);
   if (!sc)
@@ -151,6 +154,100 @@ peak_rss_kb(void)
   return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
+void
+ipesim_outcome_free(IpesimOutcome *o)
+{
+  if (!o)
+    return;
+  g_free(o->scenario);
+  g_free(o->run);
+  g_free(o->line);
+  g_free(o);
+}
+
+/* Appends the outcome of every expectation of @run on @rdir. */
+static void
+evaluate(SimNetRun *run, const char *scenario, const char *label, const char *rdir,
+         GPtrArray *outcomes)
+{
+  guint n = 0;
+  const SimExpect *const *ex = sim_net_run_expectations(run, &n);
+  for (guint i = 0; i < n; i++) {
+    SimExpectResult r = SIM_EXPECT_RESULT_INIT;
+    IpesimOutcome *o = g_new0(IpesimOutcome, 1);
+    o->pass = sim_expect_evaluate(ex[i], rdir, &r);
+    o->scenario = g_strdup(scenario);
+    o->run = g_strdup(label);
+    o->line = sim_expect_format(ex[i], &r);
+    sim_expect_result_clear(&r);
+    g_ptr_array_add(outcomes, o);
+  }
+}
+
+gboolean
+ipesim_run_scenario(SimScenario *sc, SimRegistry *reg, const char *dir,
+                    const IpesimRunOptions *opt, GError **error)
+{
+  uint64_t runs = runs_of(sc);
+  GError *plot_error = NULL; /* the first; the tables are complete, so runs go on */
+  for (uint64_t r = 0; r < runs; r++) {
+    g_autofree char *label = runs > 1 ? g_strdup_printf("run-%" G_GUINT64_FORMAT, r) : NULL;
+    g_autofree char *rdir = label ? g_build_filename(dir, label, NULL) : g_strdup(dir);
+    SimNetBuildOptions bo = { opt->seed, (uint32_t)r, opt->pcap, rdir };
+    double t0 = wall();
+    SimNetRun *run = sim_net_build(sc, reg, &bo, error);
+    if (!run) {
+      g_clear_error(&plot_error);
+      return FALSE;
+    }
+    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
+      if (!opt->quiet)
+        fprintf(stderr, "warning: %s\n", *w);
+    SimContext *ctx = sim_net_run_context(run);
+    Progress pg = { isatty(2) && !opt->quiet, wall(), wall(), sim_net_run_end(run) };
+    if (pg.tty)
+      sim_context_set_progress(ctx, 1 << 18, on_progress, &pg);
+    if (opt->verbose)
+      fprintf(stderr, "run %" G_GUINT64_FORMAT ": built %u nodes, %u links, %u flows in %.2fs\n",
+              r, sim_net_n_nodes(sim_net_run_net(run)), sim_net_n_links(sim_net_run_net(run)),
+              sim_net_n_flows(sim_net_run_net(run)), wall() - t0);
+    double t1 = wall();
+    sim_run_until(ctx, sim_net_run_end(run));
+    double t2 = wall();
+    if (pg.tty)
+      fprintf(stderr, "\r%*s\r", 78, "");
+    if (!sim_net_run_finish(run, sc, rdir, t2 - t1, peak_rss_kb(), error)) {
+      g_clear_error(&plot_error);
+      sim_net_run_free(run);
+      return FALSE;
+    }
+    GError *e = NULL;
+    if (!write_delay_plot(sim_net_run_net(run), sim_scenario_name(sc), rdir, opt->plot, &e)) {
+      if (!plot_error)
+        plot_error = e;
+      else
+        g_error_free(e);
+    }
+    if (!opt->quiet) {
+      const SimNetCounters *c = sim_net_counters(sim_net_run_net(run));
+      printf("%s: %" G_GUINT64_FORMAT " events in %.3fs (%.2fM/s), %" G_GUINT64_FORMAT
+             " packets sent, %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT
+             " dropped -> %s/\n",
+             sim_scenario_name(sc), sim_events_executed(ctx), t2 - t1,
+             (double)sim_events_executed(ctx) / (t2 - t1) / 1e6, c->created, c->delivered,
+             c->dropped, rdir);
+    }
+    if (opt->outcomes)
+      evaluate(run, sim_scenario_name(sc), label, rdir, opt->outcomes);
+    sim_net_run_free(run);
+  }
+  if (plot_error) {
+    g_propagate_error(error, plot_error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 ipesim_cmd_run(int argc, char **argv)
 {
@@ -179,13 +276,14 @@ ipesim_cmd_run(int argc, char **argv)
   SimScenario *sc = NULL;
   SimRegistry *reg = NULL;
   char *dir = NULL;
+  GPtrArray *outcomes = g_ptr_array_new_with_free_func((GDestroyNotify)ipesim_outcome_free);
   if (!g_option_context_parse(oc, &argc, &argv, &error) || argc != 2 || seed > UINT32_MAX) {
     fprintf(stderr, "ipesim run: %s\n",
             error ? error->message : "expected one scenario file (see ipesim run --help)");
     status = 2;
     goto out;
   }
-  sc = load(argv[1], sets, &error);
+  sc = ipesim_load_scenario(argv[1], sets, &error);
   if (!sc) {
     fprintf(stderr, "ipesim run: %s\n", error->message);
     status = 1;
@@ -193,57 +291,25 @@ ipesim_cmd_run(int argc, char **argv)
   }
   reg = sim_net_registry_new();
   dir = outdir ? g_strdup(outdir) : g_build_filename("results", sim_scenario_name(sc), NULL);
-  uint64_t runs = runs_of(sc);
-  for (uint64_t r = 0; r < runs; r++) {
-    g_autofree char *rdir = runs > 1 ? g_strdup_printf("%s/run-%" G_GUINT64_FORMAT, dir, r)
-                                     : g_strdup(dir);
-    SimNetBuildOptions bo = { seed, (uint32_t)r, (const char *const *)pcaps, rdir };
-    double t0 = wall();
-    SimNetRun *run = sim_net_build(sc, reg, &bo, &error);
-    if (!run) {
-      fprintf(stderr, "ipesim run: %s\n", error->message);
-      status = 1;
-      goto out;
-    }
-    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
-      if (!quiet)
-        fprintf(stderr, "warning: %s\n", *w);
-    SimContext *ctx = sim_net_run_context(run);
-    Progress pg = { isatty(2) && !quiet, wall(), wall(), sim_net_run_end(run) };
-    if (pg.tty)
-      sim_context_set_progress(ctx, 1 << 18, on_progress, &pg);
-    if (verbose)
-      fprintf(stderr, "run %" G_GUINT64_FORMAT ": built %u nodes, %u links, %u flows in %.2fs\n",
-              r, sim_net_n_nodes(sim_net_run_net(run)), sim_net_n_links(sim_net_run_net(run)),
-              sim_net_n_flows(sim_net_run_net(run)), wall() - t0);
-    double t1 = wall();
-    sim_run_until(ctx, sim_net_run_end(run));
-    double t2 = wall();
-    if (pg.tty)
-      fprintf(stderr, "\r%*s\r", 78, "");
-    if (!sim_net_run_finish(run, sc, rdir, t2 - t1, peak_rss_kb(), &error)) {
-      fprintf(stderr, "ipesim run: %s\n", error->message);
-      sim_net_run_free(run);
-      status = 1;
-      goto out;
-    }
-    if (!write_delay_plot(sim_net_run_net(run), sim_scenario_name(sc), rdir, plot, &error)) {
-      fprintf(stderr, "ipesim run: %s\n", error->message);
-      g_clear_error(&error);
-      status = 1;
-    }
-    if (!quiet) {
-      const SimNetCounters *c = sim_net_counters(sim_net_run_net(run));
-      printf("%s: %" G_GUINT64_FORMAT " events in %.3fs (%.2fM/s), %" G_GUINT64_FORMAT
-             " packets sent, %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT
-             " dropped -> %s/\n",
-             sim_scenario_name(sc), sim_events_executed(ctx), t2 - t1,
-             (double)sim_events_executed(ctx) / (t2 - t1) / 1e6, c->created, c->delivered,
-             c->dropped, rdir);
-    }
-    sim_net_run_free(run);
+  IpesimRunOptions ro = { seed, (const char *const *)pcaps, plot, quiet, verbose, outcomes };
+  if (!ipesim_run_scenario(sc, reg, dir, &ro, &error)) {
+    fprintf(stderr, "ipesim run: %s\n", error->message);
+    status = 1;
   }
+  /* expectations are reported, not enforced: `ipesim test` fails on them */
+  guint failed = 0;
+  for (guint i = 0; i < outcomes->len; i++) {
+    const IpesimOutcome *o = outcomes->pdata[i];
+    if (!o->pass) {
+      failed++;
+      fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
+    }
+  }
+  if (outcomes->len && !quiet)
+    printf("%s: expectations: %u passed, %u failed\n", sim_scenario_name(sc),
+           outcomes->len - failed, failed);
 out:
+  g_ptr_array_unref(outcomes);
   sim_registry_free(reg);
   sim_scenario_free(sc);
   g_free(dir);
@@ -270,7 +336,7 @@ ipesim_cmd_check(int argc, char **argv)
     g_strfreev(sets);
     return 2;
   }
-  SimScenario *sc = load(argv[1], sets, &error);
+  SimScenario *sc = ipesim_load_scenario(argv[1], sets, &error);
   g_strfreev(sets);
   if (!sc) {
     fprintf(stderr, "ipesim check: %s\n", error->message);

@@ -2,6 +2,7 @@
  *
  *   ipesim run SCENARIO ...   run a scenario (cmd-run.c)
  *   ipesim check SCENARIO     validate it
+ *   ipesim test SCENARIO...   run and check their [expect] sections (cmd-test.c)
  *   ipesim list               registered model types
  *   ipesim phold [OPTIONS]    PHOLD engine benchmark sweep -> CSV + plot
  *   ipesim --version | --help
@@ -22,6 +23,7 @@ typedef struct {
 static const Command commands[] = {
   { "run", ipesim_cmd_run, "run a scenario: results/<name>/*.csv, manifest, pcap" },
   { "check", ipesim_cmd_check, "validate a scenario without running it" },
+  { "test", ipesim_cmd_test, "run scenarios and check their [expect] sections (PASS/FAIL, TAP)" },
   { "list", ipesim_cmd_list, "list every model type with its parameters" },
   { "phold", ipesim_cmd_phold, "run the PHOLD engine benchmark over LP counts and queues" },
 };

@@ -18,6 +18,7 @@
 #include "simunits.h"
 #include "simregistry.h"
 #include "simscenario.h"
+#include "simexpect.h"
 #include "ip6addr.h"
 #include "fib.h"
 #include "net.h"

@@ -39,6 +39,7 @@ struct _SimNetRun {
   SimScenario *sc;
   SimRegistry *reg;
   GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */
+  GPtrArray *expects; /* SimExpect of [expect], set at the end of the build */
 };
 
 typedef struct {

@@ -4,10 +4,11 @@
  * follow it): topology sections in file order, [node] sections, [link]
  * sections, addresses (explicit, then the automatic plan), static routes,
  * the routing resolver, flows, flow sets and pings in file order, link
- * up/down events, pcap writers. Every section is parsed against its
- * registered type, so unknown keys, bad units and out-of-range values are
- * errors with the file and line of the key; sections of unknown kinds are
- * errors too.
+ * up/down events, pcap writers, then the [expect] section (parsed here,
+ * evaluated on the results by simexpect.c). Every section is parsed
+ * against its registered type, so unknown keys, bad units and out-of-range
+ * values are errors with the file and line of the key; sections of unknown
+ * kinds are errors too.
  */
 #define G_LOG_DOMAIN "ipesim-net"
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "scheduler.h"
 #include "simcsv.h"
 #include "routing.h"
+#include "simexpect.h"
 #include "simunits.h"
 #include "topo.h"
 #include "udp.h"
@@ -478,6 +480,8 @@ sim_net_run_free(SimNetRun *run)
       sim_params_free(g_array_index(run->node_sections, NodeSection, i).params);
     g_array_unref(run->node_sections);
   }
+  if (run->expects)
+    g_ptr_array_unref(run->expects);
   sim_net_free(run->net);
   sim_context_free(run->ctx);
   g_ptr_array_unref(run->warnings);
@@ -512,6 +516,15 @@ const char *const *
 sim_net_run_warnings(const SimNetRun *run)
 {
   return (const char *const *)run->warnings->pdata;
+}
+
+const SimExpect *const *
+sim_net_run_expectations(const SimNetRun *run, guint *n)
+{
+  g_return_val_if_fail(run != NULL, NULL);
+  if (n)
+    *n = run->expects->len;
+  return (const SimExpect *const *)run->expects->pdata;
 }
 
 void
@@ -1850,7 +1863,8 @@ static const char *const known_kinds[] = { "simulation", "output", "addressing",
                                            "topology", "node", "link", "route",
                                            "vrf", "srv6", "sid", "policy", "steer", "vpn",
                                            "slicing", "nrp", "slice",
-                                           "flow", "flows", "ping", "include", "manifest", NULL };
+                                           "flow", "flows", "ping", "expect", "include",
+                                           "manifest", NULL };
 
 static SimParams *
 fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
@@ -2027,6 +2041,12 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     g_autoptr(GPtrArray) ifcs = g_ptr_array_new();
     ok = select_ifaces(run, sim_params_get_list(outp, "queue_sample_at"), "[output]",
                        "queue_sample_at", ifcs, error);
+  }
+  if (ok) {
+    /* [expect] is read here so that `ipesim check` validates it and its
+     * keys count as read; ipesim test evaluates it after the run */
+    run->expects = sim_expect_list_from_scenario(sc, error);
+    ok = run->expects != NULL;
   }
   if (ok)
     ok = sim_scenario_check_unused(sc, error);

@@ -16,6 +16,7 @@
 #include "net.h"
 #include "qdisc.h"
 #include "simregistry.h"
+#include "simexpect.h"
 #include "simscenario.h"
 
 G_BEGIN_DECLS
@@ -90,6 +91,11 @@ SIM_API SimTime sim_net_run_end(const SimNetRun *run);
 SIM_API uint32_t sim_net_run_seed(const SimNetRun *run);
 /* Warnings found while building (file:line: text), NULL-terminated. */
 SIM_API const char *const *sim_net_run_warnings(const SimNetRun *run);
+/* The expectations of the scenario's [expect] section in file order
+ * (validated by sim_net_build(); evaluate them on the result folder with
+ * sim_expect_evaluate()), @n of them. (transfer none): they live as long
+ * as @run. */
+SIM_API const SimExpect *const *sim_net_run_expectations(const SimNetRun *run, guint *n);
 
 /**
  * sim_net_run_finish:
