@@ -517,7 +517,7 @@ sim_expect_format(const SimExpect *e, const SimExpectResult *result)
   if (result->n_fail > 0 && result->n_rows > 1)
     g_string_append_printf(s, "; %u of %u fail", result->n_fail, result->n_rows);
   else if (result->n_rows > 1)
-    g_string_append_printf(s, ", the nearest to the bound of %u", result->n_rows);
+    g_string_append_printf(s, ", the nearest to the bound among %u rows", result->n_rows);
   g_string_append_c(s, ')');
   return g_string_free(s, FALSE);
 }
