@@ -9,6 +9,7 @@
 
 #include "netscenario-private.h"
 #include "simunits.h"
+#include "classifier.h"
 
 #include <math.h>
 #include <string.h>
@@ -60,6 +61,9 @@ static const SimParamSpec nrp_params[] = {
     SIM_PARAM_RANGE(-1, 63) },
   { "queue_packets", SIM_PARAM_UINT, "1000", "its queue on each link", NULL,
     SIM_PARAM_RANGE(1, 4294967295.0) },
+  { "priority_dscp", SIM_PARAM_LIST, "",
+    "outer DSCPs served first inside its queue (strict priority; names like EF or numbers)", NULL,
+    0, 0 },
 };
 
 static const SimParamSpec slice_params[] = {
@@ -250,6 +254,17 @@ sim__slice_build(SimNetRun *run, SimRouting *routing, GError **error)
       return FALSE;
     nc.dscp = (int)sim_params_get_int(p, "dscp");
     nc.queue_packets = (uint32_t)sim_params_get_uint(p, "queue_packets");
+    for (const char *const *x = sim_params_get_list(p, "priority_dscp"); x && *x; x++) {
+      uint8_t d;
+      if (!**x)
+        continue;
+      if (!sim_dscp_parse(*x, &d, &e)) {
+        fail(error, sec, "priority_dscp", "%s", e->message);
+        g_error_free(e);
+        return FALSE;
+      }
+      nc.priority_dscp |= UINT64_C(1) << d;
+    }
     if (!sim_slicing_add_nrp(run->slicing, &nc, &e)) {
       fail(error, sec, NULL, "%s", e->message);
       g_error_free(e);

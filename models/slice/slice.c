@@ -731,6 +731,24 @@ install_queues(SimSlicing *sl, GError **error)
         uint32_t qp = c ? ((SimNrp *)sl->nrps->pdata[c - 1])->cfg.queue_packets
                         : sl->cfg.default_queue_packets;
         SimQdisc *child = sim_qdisc_droptail_new(qp, 0);
+        uint64_t prio = c ? ((SimNrp *)sl->nrps->pdata[c - 1])->cfg.priority_dscp : 0;
+        if (prio) {
+          /* hierarchical: strict priority by outer DSCP inside the NRP's class */
+          sim_qdisc_free(child);
+          child = sim_qos_prio_new(2);
+          sim_qos_sched_set_child(child, 0, sim_qdisc_droptail_new(qp, 0));
+          sim_qos_sched_set_child(child, 1, sim_qdisc_droptail_new(qp, 0));
+          SimClassifier *cl = sim_classifier_new(1);
+          SimClassifierRule rule;
+          memset(&rule, 0, sizeof rule);
+          rule.fields = SIM_CLASSIFIER_DSCP;
+          rule.dscp_set = prio;
+          rule.klass = 0;
+          sim_classifier_add_rule(cl, &rule);
+          sim_qos_sched_set_classifier(child, cl);
+          sim_qos_sched_set_class_name(child, 0, "priority");
+          sim_qos_sched_set_class_name(child, 1, "rest");
+        }
         uint64_t r = c ? res[c - 1] : rest;
         if (sl->cfg.isolation == SIM_NRP_ISOLATION_HARD && r > 0) {
           uint64_t burst = sl->cfg.hard_burst ? sl->cfg.hard_burst : 2 * frame;

@@ -138,6 +138,8 @@ typedef struct {
   uint64_t exclude_any;    /* ... none of these */
   int dscp;                /* dscp selector: its DSCP (0..63), -1 elsewhere */
   uint32_t queue_packets;  /* its queue per link (0: 1000) */
+  uint64_t priority_dscp;  /* bit d set: packets of outer DSCP d go first inside the NRP's
+                            * queue (strict priority over its other packets), 0: one FIFO */
 } SimNrpConfig;
 
 SIM_API void sim_nrp_config_init(SimNrpConfig *cfg);

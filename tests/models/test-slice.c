@@ -716,6 +716,63 @@ Test(isolation, urllc_delay_needs_isolation)
   }
 }
 
+/* Hierarchical queues: strict priority by DSCP inside one NRP's class. A
+ * small EF slice shares NRP p2 with an overload; with priority_dscp = EF
+ * it overtakes the NRP's backlog, without it waits behind ~49 frames. */
+static const char prio_fmt[] =
+  "[simulation]\nduration = 100ms\ndrain = 20ms\nseed = 1\n"
+  "[node a]\n[node b]\n[node c]\n"
+  "[link a-b]\na = a\nb = b\nrate = 1Gbps\ndelay = 10us\n"
+  "[link b-c]\na = b\nb = c\nrate = 100Mbps\ndelay = 10us\n"
+  "[slicing]\nisolation = soft\n"
+  "[nrp p2]\nbandwidth = 50%%\nqueue_packets = 50\n%s"
+  "[slice rt]\nnrp = p2\ndscp = 46\n"
+  "[slice s2]\nnrp = p2\ndscp = 10\n"
+  "[flow u]\nsrc = a\ndst = c\nslice = rt\nrate = 1000pps\nsize = 64B\n"
+  "[flow f2]\nsrc = a\ndst = c\nslice = s2\nrate = 15000pps\nsize = 1000B\n";
+
+static double
+rt_p99(const char *extra, SimTime *unloaded, uint64_t *lost)
+{
+  g_autofree char *text = g_strdup_printf(prio_fmt, extra);
+  Run r;
+  build_ok(&r, text, FALSE);
+  finish(&r);
+  SimSliceReport rep;
+  sim_slice_report(slice(&r, "rt"), &rep);
+  cr_assert_eq(rep.tx_packets, 100);
+  double p99 = sim_histogram_quantile(rep.delay, 0.99);
+  *unloaded = sim_slice_path_latency(slice(&r, "rt"));
+  *lost = rep.dropped;
+  sim_histogram_free(rep.delay);
+  run_free(&r);
+  return p99;
+}
+
+Test(isolation, priority_inside_an_nrp)
+{
+  const double frame_ps = 1098 * 8.0 / R_BPS * 1e12;
+  SimTime unloaded;
+  uint64_t lost;
+  double fifo = rt_p99("", &unloaded, &lost);
+  cr_assert(fifo >= (double)unloaded + 0.9 * 49 * frame_ps || lost > 0,
+            "one FIFO: p99 %.0f ps, unloaded %" PRId64 " ps", fifo, unloaded);
+  double prio = rt_p99("priority_dscp = EF\n", &unloaded, &lost);
+  cr_assert_eq(lost, 0, "priority: EF lost %" PRIu64, lost);
+  /* at most the frame on the line when it comes (2 %: the histogram) */
+  cr_assert(prio <= (double)unloaded + frame_ps * 1.02, "priority: p99 %.0f ps, unloaded %" PRId64
+            " ps", prio, unloaded);
+  /* a name that is no DSCP */
+  GError *error = NULL;
+  g_autofree char *bad = g_strdup_printf(prio_fmt, "priority_dscp = XF1\n");
+  Run r;
+  cr_assert_null(build(&r, bad, FALSE, &error));
+  cr_assert(strstr(error->message, "slice.ini:23: [nrp p2] priority_dscp: 'XF1' is not a DSCP") != NULL, "%s",
+            error->message);
+  g_error_free(error);
+  run_free(&r);
+}
+
 /* ---- admission and results ---------------------------------------------------------------------- */
 
 /* a -- b -- c at 1 Gbit/s; NRP n reserves 5 Mbit/s. %s: [slicing] keys,
