@@ -11,6 +11,7 @@
 #include "netscenario.h"
 #include "simscenario.h"
 #include "udp.h"
+#include "srv6.h"
 
 /* h1 --(l1)-- r --(l2)-- h2, 2001:db8:1::/64 and 2001:db8:2::/64 */
 typedef struct {
@@ -954,4 +955,105 @@ Test(scenario, topology_5g_rejects_bad_keys)
   cr_assert(error != NULL && strstr(error->message, "cell_sites") != NULL, "%s",
             error ? error->message : "no error");
   g_clear_error(&error);
+}
+
+/* [flows] pattern = nearest: each source to the closest destination in
+ * hops, ties to the first destination; a destination never sends to
+ * itself. */
+Test(scenario, flows_nearest_destination)
+{
+  GError *error = NULL;
+  SimNetRun *run = build_scenario("[simulation]\nduration = 1ms\n"
+                                  "[topology]\ntype = line\nn = 7\n"
+                                  "[flows near]\nsrc = r*\ndst = r0, r6\npattern = nearest\n",
+                                  &error);
+  cr_assert_not_null(run, "%s", error ? error->message : "?");
+  SimNet *net = sim_net_run_net(run);
+  const char *want[][2] = { { "r1", "r0" }, { "r2", "r0" }, { "r3", "r0" }, { "r4", "r6" },
+                            { "r5", "r6" } };
+  cr_assert_eq(sim_net_n_flows(net), G_N_ELEMENTS(want));
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    SimFlow *f = sim_net_flow(net, i);
+    cr_assert_str_eq(sim_node_name(sim_flow_src(f)), want[i][0]);
+    cr_assert_str_eq(sim_node_name(sim_flow_dst(f)), want[i][1], "%s", sim_flow_name(f));
+  }
+  sim_net_run_free(run);
+}
+
+/* start_spread: each source's first packet at start + a draw in
+ * [0, spread) from its own stream; 0 keeps start exactly. */
+Test(scenario, flows_start_spread)
+{
+  static const char fmt[] = "[simulation]\nduration = 5ms\n"
+                            "[topology]\ntype = star\nn = 8\n"
+                            "[flows s]\nsrc = leaf*\ndst = hub\npattern = all-to-all\n"
+                            "count = 1\nstart = 1ms\nstart_spread = %s\n";
+  const char *spreads[] = { "0s", "1ms" };
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *text = g_strdup_printf(fmt, spreads[k]);
+    GError *error = NULL;
+    SimNetRun *run = build_scenario(text, &error);
+    cr_assert_not_null(run, "%s", error ? error->message : "?");
+    sim_run_until(sim_net_run_context(run), SIM_MS(5));
+    SimNet *net = sim_net_run_net(run);
+    cr_assert_eq(sim_net_n_flows(net), 8);
+    GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
+    for (uint32_t i = 0; i < sim_net_n_flows(net); i++) {
+      const SimFlowStats *st = sim_flow_stats(sim_net_flow(net, i));
+      cr_assert_eq(st->tx_packets, 1);
+      if (k == 0) {
+        cr_assert_eq(st->first_tx, SIM_MS(1));
+      } else {
+        cr_assert(st->first_tx >= SIM_MS(1) && st->first_tx < SIM_MS(2), "first at %" PRId64,
+                  st->first_tx);
+        g_hash_table_add(seen, (gpointer)&sim_flow_stats(sim_net_flow(net, i))->first_tx);
+      }
+    }
+    if (k == 1)
+      cr_assert_gt(g_hash_table_size(seen), 4, "the sources start apart");
+    g_hash_table_unref(seen);
+    sim_net_run_free(run);
+  }
+}
+
+/* [output] queue_sample_at names interfaces like pcap does. */
+Test(scenario, queue_sample_at_rejects_unknown_nodes)
+{
+  GError *error = NULL;
+  SimNetRun *run = build_scenario("[simulation]\nduration = 1ms\n"
+                                  "[output]\nqueue_sample = 1ms\nqueue_sample_at = r1, nosuch\n"
+                                  "[topology]\ntype = line\nn = 3\n",
+                                  &error);
+  cr_assert_null(run);
+  cr_assert(strstr(error->message, "queue_sample_at 'nosuch': unknown node 'nosuch'") != NULL,
+            "%s", error->message);
+  g_error_free(error);
+}
+
+/* With equal-cost multipath in the IGP, NRP paths are strict: an End.X
+ * uSID at every hop, where without it the IGP path needs none. */
+Test(scenario, slicing_paths_are_strict_with_ecmp)
+{
+  static const char fmt[] = "[simulation]\nduration = 1ms\n"
+                            "[routing]\necmp = %s\n"
+                            "[topology]\ntype = line\nn = 3\n"
+                            "[nrp n]\nbandwidth = 50%%\n"
+                            "[slice s]\nnrp = n\n"
+                            "[flow f]\nsrc = r0\ndst = r2\nslice = s\n";
+  const char *ecmp[] = { "false", "true" };
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *text = g_strdup_printf(fmt, ecmp[k]);
+    GError *error = NULL;
+    SimNetRun *run = build_scenario(text, &error);
+    cr_assert_not_null(run, "%s", error ? error->message : "?");
+    SimNet *net = sim_net_run_net(run);
+    for (int i = 0; i < 2; i++) {
+      SimSrv6 *sr = sim_srv6_of(sim_ip6_of(sim_net_node(net, (uint32_t)i)));
+      guint n = sr ? sim_srv6_n_sids(sr) : 0;
+      cr_assert_eq(n, (guint)k, "ecmp %s: r%d has %u SIDs", ecmp[k], i, n);
+    }
+    sim_run_until(sim_net_run_context(run), SIM_MS(2));
+    cr_assert_eq(sim_flow_stats(sim_net_flow(net, 0))->rx_packets, 1);
+    sim_net_run_free(run);
+  }
 }
