@@ -59,6 +59,12 @@ SimIface *sim__ns_iface_towards(SimNode *n, SimNode *nbr);
  * with an error. */
 const char *sim__ns_structural(SimScenarioSection *sec, const char *key, GError **error);
 void sim__ns_warn(SimNetRun *run, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Sets @error to "FILE:LINE: [SECTION] KEY: message" (without KEY: the
+ * section's line) and returns FALSE. */
+gboolean sim__ns_fail(GError **error, SimScenarioSection *sec, const char *key, const char *fmt,
+                      ...) G_GNUC_PRINTF(4, 5);
+gboolean sim__ns_failv(GError **error, SimScenarioSection *sec, const char *key, const char *fmt,
+                       va_list ap) G_GNUC_PRINTF(4, 0);
 
 #define where(sec, key) sim__ns_where(sec, key)
 #define node_ref(run, sec, key, name, error) sim__ns_node_ref(run, sec, key, name, error)

@@ -92,26 +92,7 @@ const SimTypeInfo sim__slice_scenario_types[] = {
 };
 const size_t sim__slice_scenario_n_types = G_N_ELEMENTS(sim__slice_scenario_types);
 
-static gboolean
-fail(GError **error, SimScenarioSection *sec, const char *key, const char *fmt, ...)
-  G_GNUC_PRINTF(4, 5);
-
-static gboolean
-fail(GError **error, SimScenarioSection *sec, const char *key, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_autofree char *w = where(sec, key);
-  if (key)
-    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s: %s", w,
-                sim_scenario_section_header(sec), key, msg);
-  else
-    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s", w,
-                sim_scenario_section_header(sec), msg);
-  return FALSE;
-}
+#define fail sim__ns_fail
 
 /* Affinity names of the links, in order of first appearance: bit i is
  * the i-th name. */

@@ -183,20 +183,15 @@ fail(GError **error, SimScenarioSection *sec, const char *key, const char *fmt, 
 {
   va_list ap;
   va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  if (!sec) {
+  if (sec) {
+    sim__ns_failv(error, sec, key, fmt, ap);
+  } else {
+    /* the [srv6] section may be absent: its defaults apply */
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "[srv6] %s: %s",
                 key ? key : "", msg);
-    return FALSE;
   }
-  g_autofree char *w = where(sec, key);
-  if (key)
-    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s: %s", w,
-                sim_scenario_section_header(sec), key, msg);
-  else
-    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s", w,
-                sim_scenario_section_header(sec), msg);
+  va_end(ap);
   return FALSE;
 }
 

@@ -527,6 +527,31 @@ sim_net_run_expectations(const SimNetRun *run, guint *n)
   return (const SimExpect *const *)run->expects->pdata;
 }
 
+gboolean
+sim__ns_fail(GError **error, SimScenarioSection *sec, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  sim__ns_failv(error, sec, key, fmt, ap);
+  va_end(ap);
+  return FALSE;
+}
+
+gboolean
+sim__ns_failv(GError **error, SimScenarioSection *sec, const char *key, const char *fmt,
+              va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  g_autofree char *w = where(sec, key);
+  if (key)
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s: %s", w,
+                sim_scenario_section_header(sec), key, msg);
+  else
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "%s: [%s] %s", w,
+                sim_scenario_section_header(sec), msg);
+  return FALSE;
+}
+
 void
 sim__ns_warn(SimNetRun *run, const char *fmt, ...)
 {
