@@ -427,6 +427,64 @@ nearer(SimExpectOp op, double bound, double a, double b)
   }
 }
 
+/* The samples @metric names in @dir; their rows point into *@table. */
+static gboolean
+read_samples(const char *metric, const char *dir, SimCsvTable **table, GArray *samples,
+             GError **error)
+{
+  const char *dot = strchr(metric, '.');
+  if (!dot || !metric_ok(metric)) {
+    g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
+                "'%s' is not a metric (expected TABLE.COLUMN or TABLE.ROW.COLUMN)", metric);
+    return FALSE;
+  }
+  g_autofree char *tname = g_strndup(metric, (gsize)(dot - metric));
+  g_autofree char *base1 = g_strconcat(tname, ".csv", NULL);
+  g_autofree char *base2 = g_strconcat(tname, "s.csv", NULL);
+  g_autofree char *path1 = g_build_filename(dir, base1, NULL);
+  g_autofree char *path2 = g_build_filename(dir, base2, NULL);
+  const char *path = g_file_test(path1, G_FILE_TEST_EXISTS)   ? path1
+                     : g_file_test(path2, G_FILE_TEST_EXISTS) ? path2
+                                                              : NULL;
+  if (!path) {
+    g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_FILE, "no result file %s or %s", path1,
+                base2);
+    return FALSE;
+  }
+  SimCsvTable *t = sim_csv_table_load(path, error);
+  if (!t)
+    return FALSE;
+  *table = t;
+  size_t ncol = sim_csv_table_n_columns(t);
+  gboolean counts = ncol >= 2 && strcmp(sim_csv_table_column_name(t, ncol - 1), "count") == 0;
+  gboolean ok = counts ? count_samples(t, dot + 1, samples, error)
+                       : row_samples(t, dot + 1, samples, error);
+  if (ok && samples->len == 0) {
+    g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_ROW, "%s has no rows",
+                sim_csv_table_name(t));
+    ok = FALSE;
+  }
+  return ok;
+}
+
+gboolean
+sim_metric_read(const char *metric, const char *dir, GArray *values, GPtrArray *rows,
+                GError **error)
+{
+  g_return_val_if_fail(metric != NULL && dir != NULL && values != NULL, FALSE);
+  g_autoptr(SimCsvTable) t = NULL;
+  g_autoptr(GArray) samples = g_array_new(FALSE, FALSE, sizeof(Sample));
+  if (!read_samples(metric, dir, &t, samples, error))
+    return FALSE;
+  for (guint i = 0; i < samples->len; i++) {
+    const Sample *s = &g_array_index(samples, Sample, i);
+    g_array_append_val(values, s->v);
+    if (rows)
+      g_ptr_array_add(rows, g_strdup(s->row));
+  }
+  return TRUE;
+}
+
 gboolean
 sim_expect_evaluate(const SimExpect *e, const char *dir, SimExpectResult *result)
 {
@@ -434,37 +492,9 @@ sim_expect_evaluate(const SimExpect *e, const char *dir, SimExpectResult *result
   SimExpectResult init = SIM_EXPECT_RESULT_INIT;
   *result = init;
   result->measured = NAN;
-  const char *dot = strchr(e->metric, '.');
-  g_autofree char *table = g_strndup(e->metric, (gsize)(dot - e->metric));
-  g_autofree char *base1 = g_strconcat(table, ".csv", NULL);
-  g_autofree char *base2 = g_strconcat(table, "s.csv", NULL);
-  g_autofree char *path1 = g_build_filename(dir, base1, NULL);
-  g_autofree char *path2 = g_build_filename(dir, base2, NULL);
-  const char *path = g_file_test(path1, G_FILE_TEST_EXISTS)   ? path1
-                     : g_file_test(path2, G_FILE_TEST_EXISTS) ? path2
-                                                              : NULL;
-  if (!path) {
-    g_set_error(&result->error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_FILE,
-                "no result file %s or %s", path1, base2);
-    return FALSE;
-  }
-  GError *err = NULL;
-  g_autoptr(SimCsvTable) t = sim_csv_table_load(path, &err);
-  if (!t) {
-    g_propagate_error(&result->error, err);
-    return FALSE;
-  }
+  g_autoptr(SimCsvTable) t = NULL;
   g_autoptr(GArray) samples = g_array_new(FALSE, FALSE, sizeof(Sample));
-  size_t ncol = sim_csv_table_n_columns(t);
-  gboolean counts = ncol >= 2 && strcmp(sim_csv_table_column_name(t, ncol - 1), "count") == 0;
-  gboolean ok = counts ? count_samples(t, dot + 1, samples, &result->error)
-                       : row_samples(t, dot + 1, samples, &result->error);
-  if (ok && samples->len == 0) {
-    g_set_error(&result->error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_ROW, "%s has no rows",
-                sim_csv_table_name(t));
-    ok = FALSE;
-  }
-  if (!ok)
+  if (!read_samples(e->metric, dir, &t, samples, &result->error))
     return FALSE;
   const Sample *shown = NULL;
   for (guint i = 0; i < samples->len; i++) {
@@ -520,4 +550,184 @@ sim_expect_format(const SimExpect *e, const SimExpectResult *result)
     g_string_append_printf(s, ", the nearest to the bound among %u rows", result->n_rows);
   g_string_append_c(s, ')');
   return g_string_free(s, FALSE);
+}
+
+/* ---- headline metrics ------------------------------------------------------------------------ */
+
+struct _SimMetric {
+  char *name;
+  char *text;   /* as written */
+  char *metric; /* the metric inside the function */
+  SimMetricFn fn;
+};
+
+static const char *const fn_names[SIM_METRIC_FN_N] = { "", "sum", "mean", "min", "max", "count" };
+
+SimMetric *
+sim_metric_parse(const char *name, const char *text, GError **error)
+{
+  g_return_val_if_fail(name != NULL && text != NULL, NULL);
+  g_autofree char *t = g_strstrip(g_strdup(text));
+  SimMetricFn fn = SIM_METRIC_ONE;
+  g_autofree char *inner = NULL;
+  const char *open = strchr(t, '(');
+  if (open) {
+    size_t len = strlen(t);
+    g_autofree char *fname = g_strstrip(g_strndup(t, (gsize)(open - t)));
+    for (int f = 1; f < SIM_METRIC_FN_N; f++)
+      if (strcmp(fname, fn_names[f]) == 0)
+        fn = (SimMetricFn)f;
+    if (fn == SIM_METRIC_ONE || t[len - 1] != ')') {
+      g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
+                  "'%s': expected METRIC or FUNCTION(METRIC) with FUNCTION one of sum, mean, "
+                  "min, max, count",
+                  t);
+      return NULL;
+    }
+    inner = g_strstrip(g_strndup(open + 1, len - 2 - (size_t)(open - t)));
+  } else {
+    inner = g_strdup(t);
+  }
+  if (!metric_ok(inner)) {
+    g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
+                "'%s' is not a metric (expected TABLE.COLUMN or TABLE.ROW.COLUMN, e.g. "
+                "flow.video.delay_p99_us or mean(flow.*.loss_ratio))",
+                inner);
+    return NULL;
+  }
+  SimMetric *m = g_new0(SimMetric, 1);
+  m->name = g_strdup(name);
+  m->text = g_steal_pointer(&t);
+  m->metric = g_steal_pointer(&inner);
+  m->fn = fn;
+  return m;
+}
+
+void
+sim_metric_free(SimMetric *m)
+{
+  if (!m)
+    return;
+  g_free(m->name);
+  g_free(m->text);
+  g_free(m->metric);
+  g_free(m);
+}
+
+const char *
+sim_metric_name(const SimMetric *m)
+{
+  g_return_val_if_fail(m != NULL, NULL);
+  return m->name;
+}
+
+const char *
+sim_metric_text(const SimMetric *m)
+{
+  g_return_val_if_fail(m != NULL, NULL);
+  return m->text;
+}
+
+SimMetricFn
+sim_metric_fn(const SimMetric *m)
+{
+  g_return_val_if_fail(m != NULL, SIM_METRIC_ONE);
+  return m->fn;
+}
+
+gboolean
+sim_metric_evaluate(const SimMetric *m, const char *dir, double *out, GError **error)
+{
+  g_return_val_if_fail(m != NULL && dir != NULL && out != NULL, FALSE);
+  g_autoptr(GArray) v = g_array_new(FALSE, FALSE, sizeof(double));
+  if (!sim_metric_read(m->metric, dir, v, NULL, error))
+    return FALSE;
+  if (m->fn == SIM_METRIC_ONE) {
+    if (v->len != 1) {
+      g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_ROW,
+                  "%s names %u values: name one row, or reduce them with sum(), mean(), min(), "
+                  "max() or count()",
+                  m->metric, v->len);
+      return FALSE;
+    }
+    *out = g_array_index(v, double, 0);
+    return TRUE;
+  }
+  /* values without a number (nan) are left out; none left gives nan (count: 0) */
+  double acc = m->fn == SIM_METRIC_MIN ? INFINITY : m->fn == SIM_METRIC_MAX ? -INFINITY : 0;
+  unsigned n = 0;
+  for (guint i = 0; i < v->len; i++) {
+    double x = g_array_index(v, double, i);
+    if (isnan(x))
+      continue;
+    n++;
+    if (m->fn == SIM_METRIC_MIN)
+      acc = fmin(acc, x);
+    else if (m->fn == SIM_METRIC_MAX)
+      acc = fmax(acc, x);
+    else
+      acc += x;
+  }
+  if (m->fn == SIM_METRIC_COUNT)
+    *out = n;
+  else if (n == 0)
+    *out = NAN;
+  else
+    *out = m->fn == SIM_METRIC_MEAN ? acc / n : acc;
+  return TRUE;
+}
+
+GPtrArray *
+sim_metric_list_from_scenario(SimScenario *sc, GError **error)
+{
+  g_return_val_if_fail(sc != NULL, NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)sim_metric_free);
+  for (guint i = 0; i < sim_scenario_n_sections(sc); i++) {
+    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+    if (strcmp(sim_scenario_section_kind(sec), "metrics") != 0)
+      continue;
+    if (sim_scenario_section_name(sec)) {
+      SimScenarioOrigin o;
+      sim_scenario_section_origin(sec, &o);
+      g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
+                  "%s: [%s]: expected [metrics] without a name (the keys name the metrics)",
+                  o.where, sim_scenario_section_header(sec));
+      g_ptr_array_unref(list);
+      return NULL;
+    }
+    g_autofree const char **keys = sim_scenario_section_keys(sec, NULL);
+    for (const char **k = keys; *k; k++) {
+      SimScenarioOrigin o;
+      const char *text = sim_scenario_section_get(sec, *k, &o);
+      GError *e = NULL;
+      SimMetric *m = sim_metric_parse(*k, text, &e);
+      if (!m) {
+        g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX, "%s: [metrics] %s: %s",
+                    o.where, *k, e->message);
+        g_error_free(e);
+        g_ptr_array_unref(list);
+        return NULL;
+      }
+      g_ptr_array_add(list, m);
+    }
+  }
+  return list;
+}
+
+GPtrArray *
+sim_metric_list_default(void)
+{
+  static const char *const defaults[][2] = {
+    { "packets_sent", "summary.packets_sent" },
+    { "packets_delivered", "summary.packets_delivered" },
+    { "packets_dropped", "summary.packets_dropped" },
+    { "loss_ratio", "mean(flow.*.loss_ratio)" },
+    { "delay_mean_us", "mean(flow.*.delay_mean_us)" },
+    { "delay_p99_us", "mean(flow.*.delay_p99_us)" },
+    { "throughput_bps", "sum(flow.*.throughput_bps)" },
+  };
+  GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)sim_metric_free);
+  for (size_t i = 0; i < G_N_ELEMENTS(defaults); i++)
+    g_ptr_array_add(list, sim_metric_parse(defaults[i][0], defaults[i][1], NULL));
+  return list;
 }

@@ -148,6 +148,73 @@ SIM_API void sim_expect_result_clear(SimExpectResult *result);
  */
 SIM_API char *sim_expect_format(const SimExpect *e, const SimExpectResult *result);
 
+/* ---- reading metrics -------------------------------------------------------------------------- */
+
+/**
+ * sim_metric_read:
+ * @metric: `TABLE.COLUMN`, `TABLE.ROW.COLUMN` (ROW may be `*`) or, for
+ *   tables of counts, `TABLE.count` / `TABLE.COL.VALUE`, as for expectations
+ * @dir: a result folder
+ * @values: (element-type double): every value the metric names is appended
+ *   (NAN for a field without a number)
+ * @rows: (nullable) (element-type utf8): the row (or count group) of each
+ *   value is appended (g_strdup'd; NULL when the metric names one row)
+ * @error: as for sim_expect_evaluate()'s result->error
+ *
+ * Returns: TRUE when at least one value was read.
+ */
+SIM_API gboolean sim_metric_read(const char *metric, const char *dir, GArray *values,
+                                 GPtrArray *rows, GError **error);
+
+/* Headline metrics: `NAME = METRIC` or `NAME = FUNCTION(METRIC)` in a
+ * scenario's `[metrics]` section; a sweep writes one column per metric
+ * into sweep.csv and summarises each over the replications. */
+typedef enum {
+  SIM_METRIC_ONE,   /* exactly one value */
+  SIM_METRIC_SUM,   /* sum over the rows */
+  SIM_METRIC_MEAN,  /* mean over the rows */
+  SIM_METRIC_MIN,
+  SIM_METRIC_MAX,
+  SIM_METRIC_COUNT, /* rows with a number */
+  SIM_METRIC_FN_N
+} SimMetricFn;
+
+typedef struct _SimMetric SimMetric;
+
+/* Parses `METRIC` or `FUNCTION(METRIC)`, FUNCTION one of sum, mean, min,
+ * max, count. NULL with SIM_EXPECT_ERROR_SYNTAX stating the expected form. */
+SIM_API SimMetric *sim_metric_parse(const char *name, const char *text, GError **error);
+SIM_API void sim_metric_free(SimMetric *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimMetric, sim_metric_free)
+SIM_API const char *sim_metric_name(const SimMetric *m);
+/* As written: `mean(flow.*.loss_ratio)`. */
+SIM_API const char *sim_metric_text(const SimMetric *m);
+SIM_API SimMetricFn sim_metric_fn(const SimMetric *m);
+
+/**
+ * sim_metric_evaluate:
+ * @m: a metric
+ * @dir: a result folder
+ * @out: (out): the value; NAN when the metric has no number (a `nan`
+ *   field, or only such fields under sum/mean/min/max, which skip them)
+ * @error: the metric cannot be read (as sim_metric_read()), or a metric
+ *   without FUNCTION names more than one value (SIM_EXPECT_ERROR_ROW)
+ * Returns: TRUE on success.
+ */
+SIM_API gboolean sim_metric_evaluate(const SimMetric *m, const char *dir, double *out,
+                                     GError **error);
+
+/* The metrics of the `[metrics]` section in order, its keys marked read
+ * (an empty array when there is none); NULL with @error `FILE:LINE:
+ * [metrics] NAME: ...`. (transfer full) (element-type SimMetric) */
+SIM_API GPtrArray *sim_metric_list_from_scenario(SimScenario *sc, GError **error);
+
+/* The metrics used when a scenario declares none: packets_sent,
+ * packets_delivered, packets_dropped (summary.csv), loss_ratio,
+ * delay_mean_us, delay_p99_us (means over the flows), throughput_bps (sum
+ * over the flows). (transfer full) */
+SIM_API GPtrArray *sim_metric_list_default(void);
+
 G_END_DECLS
 
 #endif /* IPESIM_SIMEXPECT_H */

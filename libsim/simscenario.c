@@ -997,6 +997,32 @@ sim_scenario_section_is_variables(const SimScenarioSection *section)
   return found;
 }
 
+gboolean
+sim_scenario_is_referenced(const SimScenario *sc, const char *header, const char *key)
+{
+  g_return_val_if_fail(sc != NULL && header != NULL && key != NULL, FALSE);
+  for (guint i = 0; i < sc->sections->len; i++) {
+    SimScenarioSection *s = sc->sections->pdata[i];
+    for (guint j = 0; j < s->entries->len; j++) {
+      const char *p = ((Entry *)s->entries->pdata[j])->value;
+      while ((p = strstr(p, "${")) != NULL) {
+        const char *close = strchr(p + 2, '}');
+        if (!close)
+          break;
+        g_autofree char *inner = g_strndup(p + 2, (gsize)(close - p - 2));
+        char *dot = strrchr(inner, '.');
+        if (dot) {
+          *dot = '\0';
+          if (strcmp(g_strstrip(inner), header) == 0 && strcmp(g_strstrip(dot + 1), key) == 0)
+            return TRUE;
+        }
+        p = close + 1;
+      }
+    }
+  }
+  return FALSE;
+}
+
 const char *
 sim_scenario_section_peek(const SimScenarioSection *section, const char *key,
                           SimScenarioOrigin *origin)

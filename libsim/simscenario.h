@@ -203,6 +203,11 @@ SIM_API const char *sim_scenario_section_get(SimScenarioSection *section, const 
  * holds parameters of the scenario rather than a model. */
 SIM_API gboolean sim_scenario_section_is_variables(const SimScenarioSection *section);
 
+/* TRUE if some value of @sc refers to ${HEADER.KEY} (blanks allowed as in
+ * a reference) as written, before expansion. */
+SIM_API gboolean sim_scenario_is_referenced(const SimScenario *sc, const char *header,
+                                            const char *key);
+
 /* As sim_scenario_section_get() without marking the key read. */
 SIM_API const char *sim_scenario_section_peek(const SimScenarioSection *section, const char *key,
                                               SimScenarioOrigin *origin);

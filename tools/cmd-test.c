@@ -22,23 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* rm -r @path; errors ignored (a temporary folder). */
-static void
-remove_tree(const char *path)
-{
-  if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-    GDir *d = g_dir_open(path, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d))) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-      remove_tree(child);
-    }
-    if (d)
-      g_dir_close(d);
-  }
-  g_remove(path);
-}
-
 /* A failing outcome for a whole scenario. */
 static void
 add_failure(GPtrArray *outcomes, const char *scenario, const char *message)
@@ -69,12 +52,13 @@ test_one(const char *path, char **sets, const char *outdir, const char *tmpdir,
     return;
   }
   g_autofree char *dir = g_build_filename(outdir ? outdir : tmpdir, sim_scenario_name(sc), NULL);
-  SimRegistry *reg = sim_net_registry_new();
   IpesimRunOptions ro = *base;
   ro.outcomes = outcomes;
-  if (!ipesim_run_scenario(sc, reg, dir, &ro, &error))
+  IpesimRunStatus st = ipesim_run_file(path, sets, dir, &ro, &error);
+  if (st == IPESIM_RUN_ERROR)
     add_failure(outcomes, sim_scenario_name(sc), error->message);
-  sim_registry_free(reg);
+  else if (st == IPESIM_RUN_INTERRUPTED)
+    add_failure(outcomes, sim_scenario_name(sc), "interrupted");
 }
 
 /* TAP descriptions must not hold '#' (a directive) or line breaks. */
@@ -132,7 +116,7 @@ ipesim_cmd_test(int argc, char **argv)
   }
   GPtrArray *outcomes = g_ptr_array_new_with_free_func((GDestroyNotify)ipesim_outcome_free);
   /* quiet: stdout is the report alone */
-  IpesimRunOptions base = { seed, NULL, FALSE, TRUE, verbose, NULL };
+  IpesimRunOptions base = { seed, NULL, FALSE, TRUE, verbose, NULL, 0, TRUE };
   for (int i = 1; i < argc; i++)
     test_one(argv[i], sets, outdir, tmpdir, &base, outcomes);
   guint failed = 0;
@@ -158,7 +142,7 @@ ipesim_cmd_test(int argc, char **argv)
   printf("%s%u passed, %u failed\n", tap ? "# " : "", outcomes->len - failed, failed);
   g_ptr_array_unref(outcomes);
   if (tmpdir)
-    remove_tree(tmpdir);
+    ipesim_remove_tree(tmpdir);
   g_free(tmpdir);
   g_free(outdir);
   g_strfreev(sets);

@@ -27,20 +27,41 @@ void ipesim_outcome_free(IpesimOutcome *o);
 typedef struct {
   int64_t seed;            /* >= 0 overrides [simulation] seed */
   const char *const *pcap; /* --pcap specs, NULL-terminated, or NULL */
-  gboolean plot;           /* render the gnuplot scripts */
+  gboolean plot;           /* render the gnuplot scripts of a single run */
   gboolean quiet;          /* no warnings, progress or summary lines */
   gboolean verbose;
   GPtrArray *outcomes;     /* when not NULL, IpesimOutcome of each expectation and run */
+  int jobs;                /* runs of a sweep at a time; 0: the number of cores */
+  gboolean force;          /* run complete sweep runs again */
 } IpesimRunOptions;
+
+typedef enum {
+  IPESIM_RUN_OK,
+  IPESIM_RUN_SOME_FAILED, /* a sweep ran to its end, but some runs failed */
+  IPESIM_RUN_INTERRUPTED, /* SIGINT or SIGTERM: complete runs kept, nothing half-written */
+  IPESIM_RUN_ERROR        /* the scenario (or its single run) failed: @error */
+} IpesimRunStatus;
 
 /* Loads @path and applies the --set @sets (NULL-terminated, or NULL). */
 SimScenario *ipesim_load_scenario(const char *path, char **sets, GError **error);
 
-/* Runs every replication of @sc into @dir (DIR/run-N when [simulation]
- * runs > 1) and evaluates the expectations of each into opt->outcomes.
- * FALSE with @error when a run cannot be built or its results written. */
-gboolean ipesim_run_scenario(SimScenario *sc, SimRegistry *reg, const char *dir,
-                             const IpesimRunOptions *opt, GError **error);
+/* Runs the scenario file @path with the overrides @sets into @dir
+ * (default results/<scenario name>): a single run into DIR itself; a
+ * sweep ([sweep] section, or [simulation] runs > 1) into DIR/run-K/ with
+ * opt->jobs runs in parallel, then DIR/sweep.csv, sweep-summary.csv and
+ * sweep.ini (runner.c). Expectations of each run go to opt->outcomes. */
+IpesimRunStatus ipesim_run_file(const char *path, char **sets, const char *dir,
+                                const IpesimRunOptions *opt, GError **error);
+
+/* Writes delay_cdf.gp (and autoconf_cdf.gp with autoconf.csv) into the
+ * result folder @dir of @net; ipesim_render_run_plots() runs gnuplot on
+ * those whose tables have rows. */
+gboolean ipesim_write_run_plots(SimNet *net, const char *scenario, const char *dir,
+                                GError **error);
+gboolean ipesim_render_run_plots(const char *dir, GError **error);
+
+/* rm -r @path; errors ignored. */
+void ipesim_remove_tree(const char *path);
 
 /* Runs gnuplot on @script in @dir; FALSE with @error if gnuplot is missing
  * (the message names the Debian package) or fails. */

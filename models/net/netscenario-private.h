@@ -25,6 +25,7 @@ struct _SimNetRun {
   SimTime duration, drain;
   uint32_t seed;
   uint32_t run;
+  GString *manifest_extra; /* KEY=VALUE lines for [manifest] */
   unsigned histogram_bits;
   GPtrArray *warnings;
   GArray *captures; /* Capture */

@@ -23,6 +23,7 @@
 #include "simcsv.h"
 #include "routing.h"
 #include "simexpect.h"
+#include "simsweep.h"
 #include "simunits.h"
 #include "topo.h"
 #include "udp.h"
@@ -49,6 +50,9 @@ static const SimParamSpec simulation_params[] = {
   { "seed", SIM_PARAM_UINT, "1", "random seed (32 bits)", NULL, SIM_PARAM_RANGE(0, 4294967295.0) },
   { "runs", SIM_PARAM_UINT, "1", "replications (run-N/ folders when > 1)", NULL,
     SIM_PARAM_RANGE(1, 100000) },
+  { "run", SIM_PARAM_UINT, "0",
+    "run number in the random stream derivation (added to the replication number)", NULL,
+    SIM_PARAM_RANGE(0, 4294967295.0) },
   { "queue", SIM_PARAM_ENUM, "heap", "event queue", queue_kinds, 0, 0 },
 };
 
@@ -452,6 +456,8 @@ sim_net_run_free(SimNetRun *run)
 {
   if (!run)
     return;
+  if (run->manifest_extra)
+    g_string_free(run->manifest_extra, TRUE);
   for (guint i = 0; run->captures && i < run->captures->len; i++) {
     Capture *c = &g_array_index(run->captures, Capture, i);
     if (c->w)
@@ -1889,7 +1895,7 @@ static const char *const known_kinds[] = { "simulation", "output", "addressing",
                                            "vrf", "srv6", "sid", "policy", "steer", "vpn",
                                            "slicing", "nrp", "slice",
                                            "flow", "flows", "ping", "expect", "include",
-                                           "manifest", NULL };
+                                           "manifest", "sweep", "metrics", NULL };
 
 static SimParams *
 fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
@@ -1924,7 +1930,6 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   run->node_sections = g_array_new(FALSE, FALSE, sizeof(NodeSection));
   run->sc = sc;
   run->reg = reg;
-  run->run = opts->run;
 
   g_autoptr(SimParams) simp = fixed_section(run, "simulation", "scenario.simulation", error);
   g_autoptr(SimParams) outp = simp ? fixed_section(run, "output", "scenario.output", error) : NULL;
@@ -1940,8 +1945,9 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     run->drain = sim_params_get_time(simp, "drain");
     run->seed = opts->seed >= 0 ? (uint32_t)opts->seed : (uint32_t)sim_params_get_uint(simp, "seed");
     run->histogram_bits = (unsigned)sim_params_get_uint(outp, "histogram_bits");
+    run->run = opts->run + (uint32_t)sim_params_get_uint(simp, "run");
     SimContextConfig cc = { (SimQueueKind)sim_params_get_enum(simp, "queue"), run->seed,
-                            opts->run };
+                            run->run };
     run->ctx = sim_context_new(&cc);
     run->net = sim_net_new(run->ctx);
     sim_net_set_stop_time(run->net, run->duration);
@@ -2073,6 +2079,15 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     run->expects = sim_expect_list_from_scenario(sc, error);
     ok = run->expects != NULL;
   }
+  if (ok) {
+    /* [sweep] and [metrics] drive the tools; checked here with the rest */
+    SimSweep *sw = sim_sweep_from_scenario(sc, error);
+    GPtrArray *metrics = sw ? sim_metric_list_from_scenario(sc, error) : NULL;
+    ok = metrics != NULL;
+    sim_sweep_free(sw);
+    if (metrics)
+      g_ptr_array_unref(metrics);
+  }
   if (ok)
     ok = sim_scenario_check_unused(sc, error);
   for (guint i = 0; i < later->len; i++)
@@ -2083,6 +2098,15 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     return NULL;
   }
   return run;
+}
+
+void
+sim_net_run_add_manifest(SimNetRun *run, const char *key, const char *value)
+{
+  g_return_if_fail(run != NULL && key != NULL && value != NULL);
+  if (!run->manifest_extra)
+    run->manifest_extra = g_string_new(NULL);
+  g_string_append_printf(run->manifest_extra, "%s=%s\n", key, value);
 }
 
 gboolean
@@ -2134,6 +2158,8 @@ sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall
                          "overrides applied)\n[manifest]\nprogram=ipesim\nversion=%s\nscenario=%s\n"
                          "seed=%u\nrun=%u\n",
                          PACKAGE_VERSION, sim_scenario_name(sc), run->seed, run->run);
+  if (run->manifest_extra)
+    g_string_append(m, run->manifest_extra->str);
   g_string_append(m, "files=");
   for (const char *const *f = sim_scenario_files(sc); f && *f; f++)
     g_string_append_printf(m, "%s%s", f == sim_scenario_files(sc) ? "" : ";", *f);

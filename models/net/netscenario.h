@@ -105,6 +105,10 @@ SIM_API const SimExpect *const *sim_net_run_expectations(const SimNetRun *run, g
 SIM_API gboolean sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir,
                                     double wall_seconds, long peak_rss_kb, GError **error);
 
+/* Adds `KEY=VALUE` to the [manifest] group that sim_net_run_finish()
+ * writes (e.g. the build of the program that ran it). */
+SIM_API void sim_net_run_add_manifest(SimNetRun *run, const char *key, const char *value);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimNetRun, sim_net_run_free)
 
 G_END_DECLS
