@@ -368,7 +368,7 @@ gboolean
 sim_sweep_is_sweep(const SimSweep *sw)
 {
   g_return_val_if_fail(sw != NULL, FALSE);
-  return sw->has_section || sim_sweep_n_runs(sw) > 1;
+  return sim_sweep_n_runs(sw) > 1;
 }
 
 const char *

@@ -87,8 +87,9 @@ SIM_API const char *sim_sweep_param(const SimSweep *sw, guint param);
 SIM_API guint sim_sweep_n_points(const SimSweep *sw);
 SIM_API guint sim_sweep_replications(const SimSweep *sw);
 SIM_API guint sim_sweep_n_runs(const SimSweep *sw);
-/* TRUE when the scenario asks for more than one run or has a [sweep]
- * section: results go to DIR/run-K/ folders with sweep tables. */
+/* TRUE when the scenario asks for more than one run: results go to
+ * DIR/run-K/ folders with sweep tables. A sweep of one run (one value per
+ * parameter, one replication, as in a run's manifest.ini) is a single run. */
 SIM_API gboolean sim_sweep_is_sweep(const SimSweep *sw);
 /* The value of @param at @point. */
 SIM_API const char *sim_sweep_value(const SimSweep *sw, guint point, guint param);

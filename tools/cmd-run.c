@@ -20,6 +20,7 @@
 #include "simcontext.h"
 #include "simregistry.h"
 #include "simscenario.h"
+#include "simsweep.h"
 #include "srv6.h"
 #include "tools.h"
 
@@ -180,7 +181,8 @@ ipesim_cmd_run(int argc, char **argv)
     const IpesimOutcome *o = outcomes->pdata[i];
     if (!o->pass) {
       failed++;
-      fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
+      if (!quiet)
+        fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
     }
   }
   if (outcomes->len && !quiet)
@@ -211,30 +213,48 @@ ipesim_cmd_check(int argc, char **argv)
     g_strfreev(sets);
     return 2;
   }
-  SimScenario *sc = ipesim_load_scenario(argv[1], sets, &error);
-  g_strfreev(sets);
-  if (!sc) {
+  g_autoptr(SimScenario) base = ipesim_load_scenario(argv[1], sets, &error);
+  g_autoptr(SimSweep) sw = base ? sim_sweep_from_scenario(base, &error) : NULL;
+  if (!sw) {
     fprintf(stderr, "ipesim check: %s\n", error->message);
+    g_strfreev(sets);
     return 1;
   }
-  SimRegistry *reg = sim_net_registry_new();
-  SimNetRun *run = sim_net_build(sc, reg, NULL, &error);
+  /* a sweep: every parameter point is built (one replication each) */
+  guint points = sim_sweep_is_sweep(sw) ? sim_sweep_n_points(sw) : 1;
   int status = 0;
-  if (!run) {
-    fprintf(stderr, "ipesim check: %s\n", error->message);
-    status = 1;
-  } else {
-    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
-      fprintf(stderr, "warning: %s\n", *w);
-    SimNet *net = sim_net_run_net(run);
-    char t[SIM_TIME_FORMAT_SIZE];
-    printf("%s: ok: %u nodes, %u links, %u flows, %u pings, runs until %s\n",
-           sim_scenario_name(sc), sim_net_n_nodes(net), sim_net_n_links(net),
-           sim_net_n_flows(net), sim_net_n_pings(net), sim_time_format(sim_net_run_end(run), t));
+  for (guint p = 0; p < points && status == 0; p++) {
+    g_autoptr(SimScenario) sc = ipesim_load_scenario(argv[1], sets, &error);
+    g_auto(GStrv) a =
+      sim_sweep_is_sweep(sw) ? sim_sweep_run_assignments(sw, p * sim_sweep_replications(sw)) : NULL;
+    for (char **s = a; sc && s && *s; s++)
+      if (!sim_scenario_set(sc, *s, &error))
+        g_clear_pointer(&sc, sim_scenario_free);
+    SimRegistry *reg = sim_net_registry_new();
+    SimNetRun *run = sc ? sim_net_build(sc, reg, NULL, &error) : NULL;
+    g_autofree char *label = points > 1 ? sim_sweep_point_label(sw, p) : NULL;
+    if (!run) {
+      fprintf(stderr, "ipesim check: %s%s%s\n", label ? label : "", label ? ": " : "",
+              error->message);
+      status = 1;
+    } else {
+      for (const char *const *w = sim_net_run_warnings(run); p == 0 && *w; w++)
+        fprintf(stderr, "warning: %s\n", *w);
+      SimNet *net = sim_net_run_net(run);
+      char t[SIM_TIME_FORMAT_SIZE];
+      printf("%s: ok%s%s: %u nodes, %u links, %u flows, %u pings, runs until %s\n",
+             sim_scenario_name(sc), label ? " at " : "", label ? label : "", sim_net_n_nodes(net),
+             sim_net_n_links(net), sim_net_n_flows(net), sim_net_n_pings(net),
+             sim_time_format(sim_net_run_end(run), t));
+    }
+    sim_net_run_free(run);
+    sim_registry_free(reg);
   }
-  sim_net_run_free(run);
-  sim_registry_free(reg);
-  sim_scenario_free(sc);
+  if (status == 0 && sim_sweep_is_sweep(sw))
+    printf("%s: sweep of %u point%s x %u replication%s = %u runs\n", sim_scenario_name(base),
+           points, points > 1 ? "s" : "", sim_sweep_replications(sw),
+           sim_sweep_replications(sw) > 1 ? "s" : "", sim_sweep_n_runs(sw));
+  g_strfreev(sets);
   return status;
 }
 
