@@ -181,8 +181,7 @@ ipesim_cmd_run(int argc, char **argv)
     const IpesimOutcome *o = outcomes->pdata[i];
     if (!o->pass) {
       failed++;
-      if (!quiet)
-        fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
+      fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
     }
   }
   if (outcomes->len && !quiet)
