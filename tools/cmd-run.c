@@ -25,6 +25,7 @@
 #include "tools.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -120,6 +121,64 @@ ipesim_render_run_plots(const char *dir, GError **error)
   return !has_rows(dir, "delay_cdf.csv") || ipesim_run_gnuplot(dir, "delay_cdf.gp", error);
 }
 
+/* "NAME" of an outcome line "FAIL NAME: ..." */
+static char *
+outcome_name(const IpesimOutcome *o)
+{
+  const char *p = o->line + 5, *colon = strchr(p, ':');
+  return colon ? g_strndup(p, (gsize)(colon - p)) : g_strdup(p);
+}
+
+/* Failing expectations on stderr: each line for a single run; for the
+ * runs of a sweep, one line per expectation with the number of runs it
+ * failed in and its first failure. Then the totals on stdout. */
+static void
+report_outcomes(GPtrArray *outcomes, gboolean quiet)
+{
+  guint failed = 0;
+  gboolean sweep = FALSE;
+  for (guint i = 0; i < outcomes->len; i++) {
+    const IpesimOutcome *o = outcomes->pdata[i];
+    failed += !o->pass;
+    sweep |= o->run != NULL;
+  }
+  if (!sweep) {
+    for (guint i = 0; i < outcomes->len; i++) {
+      const IpesimOutcome *o = outcomes->pdata[i];
+      if (!o->pass)
+        fprintf(stderr, "expect: %s\n", o->line);
+    }
+  } else {
+    /* name -> runs checked, runs failed, first failure */
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < outcomes->len; i++) {
+      g_autofree char *n = outcome_name(outcomes->pdata[i]);
+      if (!g_ptr_array_find_with_equal_func(names, n, g_str_equal, NULL))
+        g_ptr_array_add(names, g_steal_pointer(&n));
+    }
+    for (guint k = 0; k < names->len; k++) {
+      guint runs = 0, bad = 0;
+      const IpesimOutcome *first = NULL;
+      for (guint i = 0; i < outcomes->len; i++) {
+        const IpesimOutcome *o = outcomes->pdata[i];
+        g_autofree char *n = outcome_name(o);
+        if (strcmp(n, names->pdata[k]) != 0)
+          continue;
+        runs++;
+        if (!o->pass && bad++ == 0)
+          first = o;
+      }
+      if (first)
+        fprintf(stderr, "expect: %s failed in %u of %u runs; first %s: %s\n",
+                (const char *)names->pdata[k], bad, runs, first->run ? first->run : "",
+                first->line);
+    }
+  }
+  if (outcomes->len && !quiet)
+    printf("%s: expectations: %u passed, %u failed\n",
+           ((IpesimOutcome *)outcomes->pdata[0])->scenario, outcomes->len - failed, failed);
+}
+
 int
 ipesim_cmd_run(int argc, char **argv)
 {
@@ -176,17 +235,7 @@ ipesim_cmd_run(int argc, char **argv)
     break;
   }
   /* expectations are reported, not enforced: `ipesim test` fails on them */
-  guint failed = 0;
-  for (guint i = 0; i < outcomes->len; i++) {
-    const IpesimOutcome *o = outcomes->pdata[i];
-    if (!o->pass) {
-      failed++;
-      fprintf(stderr, "expect: %s%s%s\n", o->run ? o->run : "", o->run ? ": " : "", o->line);
-    }
-  }
-  if (outcomes->len && !quiet)
-    printf("%s: expectations: %u passed, %u failed\n", ((IpesimOutcome *)outcomes->pdata[0])->scenario,
-           outcomes->len - failed, failed);
+  report_outcomes(outcomes, quiet);
 out:
   g_ptr_array_unref(outcomes);
   g_free(outdir);
