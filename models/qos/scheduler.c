@@ -611,6 +611,10 @@ sim_qos_sched_get_stats(const SimQdisc *q, uint32_t klass, SimQosClassStats *out
   { "dscp", SIM_PARAM_LIST, "",                                                                    \
     "DSCP/PHB names per class, classes separated by ',', alternatives by '|', '*' = the "          \
     "default class (else the last): EF | CS6, AF41 | AF42, *",                                     \
+    NULL, 0, 0 },                                                                                  \
+  { "classify", SIM_PARAM_LIST, "",                                                                \
+    "rules tried in order, CLASS: FIELD=VALUE ...; fields dscp, ecn, flowlabel, src, dst, proto, " \
+    "sport, dport, iif, nrp; else the last class: 0: dscp=EF proto=udp dport=5000-5099",           \
     NULL, 0, 0 }
 
 static const SimParamSpec prio_params[] = {
@@ -659,6 +663,159 @@ parse_weights(const SimParams *p, uint32_t *n, GError **error)
   return out;
 }
 
+#define RULE_FORM                                                                                  \
+  "expected CLASS: FIELD=VALUE ... with FIELD one of dscp (EF|CS6|46), ecn (0..3), flowlabel "     \
+  "(VALUE[/MASK]), src and dst (PREFIX), proto (udp, tcp, icmpv6, icmp or 0..255), sport and "     \
+  "dport (PORT[-PORT]), iif (ethN or N), nrp (0..4294967295)"
+
+static gboolean
+parse_u32(const char *t, guint64 max, uint32_t *out)
+{
+  guint64 v;
+  gboolean hex = g_str_has_prefix(t, "0x") || g_str_has_prefix(t, "0X");
+  if (!g_ascii_string_to_unsigned(hex ? t + 2 : t, hex ? 16 : 10, 0, max, &v, NULL))
+    return FALSE;
+  *out = (uint32_t)v;
+  return TRUE;
+}
+
+static gboolean
+parse_ports(const char *t, uint16_t *lo, uint16_t *hi)
+{
+  g_auto(GStrv) p = g_strsplit(t, "-", 2);
+  uint32_t a, b;
+  if (!parse_u32(p[0], 65535, &a) || (p[1] && !parse_u32(p[1], 65535, &b)))
+    return FALSE;
+  if (!p[1])
+    b = a;
+  if (b < a)
+    return FALSE;
+  *lo = (uint16_t)a;
+  *hi = (uint16_t)b;
+  return TRUE;
+}
+
+/* One rule of `queue_classify`: `CLASS: FIELD=VALUE ...`. */
+static gboolean
+parse_rule(const char *text, uint32_t n_classes, SimClassifierRule *r, GError **error)
+{
+  memset(r, 0, sizeof *r);
+  g_autofree char *t = g_strstrip(g_strdup(text));
+  char *colon = strchr(t, ':');
+  const char *why = NULL;
+  g_autofree char *owned = NULL;
+  g_auto(GStrv) fields = NULL;
+  if (!colon) {
+    why = "no 'CLASS:'";
+    goto bad;
+  }
+  *colon = '\0';
+  if (!parse_u32(g_strstrip(t), n_classes - 1, &r->klass)) {
+    why = owned = g_strdup_printf("the class must be 0 to %u", n_classes - 1);
+    goto bad;
+  }
+  fields = g_strsplit_set(colon + 1, " \t", -1);
+  for (char **f = fields; *f; f++) {
+    if (!**f)
+      continue;
+    char *eq = strchr(*f, '=');
+    if (!eq || eq == *f || !eq[1]) {
+      why = owned = g_strdup_printf("'%s' is not FIELD=VALUE", *f);
+      goto bad;
+    }
+    *eq = '\0';
+    const char *k = *f, *v = eq + 1;
+    uint32_t x;
+    gboolean ok = TRUE;
+    uint32_t bit = 0;
+    if (strcmp(k, "dscp") == 0) {
+      bit = SIM_CLASSIFIER_DSCP;
+      g_auto(GStrv) alts = g_strsplit(v, "|", -1);
+      for (char **a = alts; ok && *a; a++) {
+        uint8_t d;
+        ok = sim_dscp_parse(*a, &d, NULL);
+        r->dscp_set |= UINT64_C(1) << (ok ? d : 0);
+      }
+    } else if (strcmp(k, "ecn") == 0) {
+      bit = SIM_CLASSIFIER_ECN;
+      ok = parse_u32(v, 3, &x);
+      r->ecn = (uint8_t)x;
+    } else if (strcmp(k, "flowlabel") == 0) {
+      bit = SIM_CLASSIFIER_FLOW_LABEL;
+      g_auto(GStrv) p = g_strsplit(v, "/", 2);
+      r->flow_label_mask = 0xFFFFF;
+      ok = parse_u32(p[0], 0xFFFFF, &r->flow_label) &&
+           (!p[1] || parse_u32(p[1], 0xFFFFF, &r->flow_label_mask));
+    } else if (strcmp(k, "src") == 0 || strcmp(k, "dst") == 0) {
+      bit = k[0] == 's' ? SIM_CLASSIFIER_SRC : SIM_CLASSIFIER_DST;
+      ok = sim_ip6_prefix_parse(v, k[0] == 's' ? &r->src : &r->dst, FALSE, NULL);
+    } else if (strcmp(k, "proto") == 0) {
+      static const struct {
+        const char *name;
+        uint8_t num;
+      } protos[] = { { "udp", 17 }, { "tcp", 6 }, { "icmpv6", 58 }, { "icmp", 1 } };
+      bit = SIM_CLASSIFIER_PROTOCOL;
+      ok = parse_u32(v, 255, &x);
+      for (size_t i = 0; !ok && i < G_N_ELEMENTS(protos); i++)
+        if (strcmp(v, protos[i].name) == 0) {
+          x = protos[i].num;
+          ok = TRUE;
+        }
+      r->protocol = (uint8_t)x;
+    } else if (strcmp(k, "sport") == 0) {
+      bit = SIM_CLASSIFIER_SPORT;
+      ok = parse_ports(v, &r->sport_lo, &r->sport_hi);
+    } else if (strcmp(k, "dport") == 0) {
+      bit = SIM_CLASSIFIER_DPORT;
+      ok = parse_ports(v, &r->dport_lo, &r->dport_hi);
+    } else if (strcmp(k, "iif") == 0) {
+      bit = SIM_CLASSIFIER_INGRESS;
+      ok = parse_u32(g_str_has_prefix(v, "eth") ? v + 3 : v, G_MAXUINT32, &r->ingress);
+    } else if (strcmp(k, "nrp") == 0) {
+      bit = SIM_CLASSIFIER_NRP;
+      ok = parse_u32(v, G_MAXUINT32, &r->nrp_id);
+    } else {
+      why = owned = g_strdup_printf("unknown field '%s'", k);
+      goto bad;
+    }
+    if (r->fields & bit) {
+      why = owned = g_strdup_printf("field '%s' given twice", k);
+      goto bad;
+    }
+    if (!ok) {
+      why = owned = g_strdup_printf("%s: '%s' does not parse", k, v);
+      goto bad;
+    }
+    r->fields |= bit;
+  }
+  if (r->fields == 0) {
+    why = "no field to match";
+    goto bad;
+  }
+  return TRUE;
+bad:
+  g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE, "queue_classify: '%s': %s (%s)",
+              text, why, RULE_FORM);
+  return FALSE;
+}
+
+/* The rules of `queue_classify`, or NULL with @error; the default class
+ * is the last. */
+static SimClassifier *
+parse_classify(const char *const *rules, uint32_t n_classes, GError **error)
+{
+  SimClassifier *c = sim_classifier_new(n_classes - 1);
+  for (const char *const *r = rules; *r; r++) {
+    SimClassifierRule rule;
+    if (!parse_rule(*r, n_classes, &rule, error)) {
+      sim_classifier_free(c);
+      return NULL;
+    }
+    sim_classifier_add_rule(c, &rule);
+  }
+  return c;
+}
+
 /* Applies the common keys (per-class limit, DSCP map) to @q; frees @q on
  * error. */
 static SimQdisc *
@@ -676,6 +833,22 @@ apply_common(SimQdisc *q, const SimParams *p, GError **error)
     s->cls[i].limit = limit;
   const char *const *map = sim_params_get_list(p, "dscp");
   guint len = map ? g_strv_length((char **)map) : 0;
+  const char *const *rules = sim_params_get_list(p, "classify");
+  if (rules && rules[0]) {
+    if (len > 0) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "queue_classify and queue_dscp: give the classes by one of them");
+      sim_qdisc_free(q);
+      return NULL;
+    }
+    SimClassifier *c = parse_classify(rules, s->n, error);
+    if (!c) {
+      sim_qdisc_free(q);
+      return NULL;
+    }
+    sim_qos_sched_set_classifier(q, c);
+    return q;
+  }
   if (len == 0)
     return q;
   if (len > s->n) {

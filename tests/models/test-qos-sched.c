@@ -828,6 +828,44 @@ Test(scenario, ethernet_link_classifies_behind_the_frame_header)
                    2);
 }
 
+Test(scenario, classify_rules_carry_traffic)
+{
+  scenario_carries("queue = prio\nqueue_bands = 2\nqueue_classify = 0: dscp=EF|CS6 proto=udp\n"
+                   "queue_packets = 20\n",
+                   2);
+  scenario_carries("queue = drr\nqueue_weights = 4, 2, 1\n"
+                   "queue_classify = 1: proto=tcp, 0: dscp=46 ecn=0 dport=0-65535, "
+                   "1: src=2001:db8:ffff::/48\nqueue_packets = 20\n",
+                   3);
+}
+
+/* Rules are tried in order; a packet no rule takes goes to the last class. */
+Test(scenario, classify_rules_in_order)
+{
+  GError *error = NULL;
+  SimNetRun *run = build("queue = prio\nqueue_bands = 3\nqueue_packets = 20\n"
+                         "queue_classify = 0: proto=tcp, 1: dscp=EF, 0: dscp=EF\n",
+                         &error);
+  cr_assert_not_null(run, "%s", error ? error->message : "");
+  SimNet *net = sim_net_run_net(run);
+  SimQdisc *q = NULL;
+  for (uint32_t i = 0; i < sim_net_n_links(net); i++)
+    if (strcmp(sim_link_name(sim_net_link(net, i)), "ab") == 0)
+      q = sim_iface_qdisc(sim_link_end(sim_net_link(net, i), 0));
+  cr_assert_not_null(q);
+  sim_run_until(sim_net_run_context(run), sim_net_run_end(run));
+  SimQosClassStats c0, c1, c2;
+  cr_assert(sim_qos_sched_get_stats(q, 0, &c0) && sim_qos_sched_get_stats(q, 1, &c1) &&
+            sim_qos_sched_get_stats(q, 2, &c2));
+  /* no TCP; voice (EF) stops at the first EF rule; bulk falls through */
+  cr_assert_eq(c0.enq_packets, 0, "class 0 got %" PRIu64, c0.enq_packets);
+  cr_assert_eq(c1.enq_packets, 100, "voice: 2000 pps for 50 ms, got %" PRIu64, c1.enq_packets);
+  cr_assert_eq(c2.enq_packets + c2.drops[SIM_DROP_QUEUE_FULL], 200,
+               "bulk: 4000 pps for 50 ms, got %" PRIu64 " + %" PRIu64 " dropped", c2.enq_packets,
+               c2.drops[SIM_DROP_QUEUE_FULL]);
+  sim_net_run_free(run);
+}
+
 Test(scenario, bad_keys_name_file_and_line)
 {
   struct {
@@ -841,6 +879,16 @@ Test(scenario, bad_keys_name_file_and_line)
     { "queue = prio\nqueue_bands = 0\n", "bands" },
     { "queue = wfq\nqueue_weights = 1\nqueue_color = red\n", "color" },
     { "queue = drr\nqueue_weights = 1\nqueue_bytes = 10KB\n", "queue_bytes" },
+    { "queue = prio\nqueue_classify = 0: colour=red\n", "unknown field 'colour'" },
+    { "queue = prio\nqueue_classify = 3: dscp=EF\n", "the class must be 0 to 2" },
+    { "queue = prio\nqueue_classify = dscp=EF\n", "no 'CLASS:'" },
+    { "queue = prio\nqueue_classify = 0:\n", "no field to match" },
+    { "queue = prio\nqueue_classify = 0: dst=2001:db8::1/200\n", "dst: '2001:db8::1/200'" },
+    { "queue = prio\nqueue_classify = 0: dport=9-5\n", "dport: '9-5' does not parse" },
+    { "queue = prio\nqueue_classify = 0: proto=sctpx\n", "expected CLASS: FIELD=VALUE" },
+    { "queue = prio\nqueue_classify = 0: ecn=1 ecn=2\n", "field 'ecn' given twice" },
+    { "queue = prio\nqueue_classify = 0: nrp\n", "'nrp' is not FIELD=VALUE" },
+    { "queue = prio\nqueue_dscp = EF\nqueue_classify = 0: nrp=1\n", "one of them" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
     GError *error = NULL;
