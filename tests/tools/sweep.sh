@@ -213,3 +213,14 @@ wait $pid 2> /dev/null || true
 [ ! -e "$single/manifest.ini" ] && [ ! -e "$single/SHA256SUMS" ] ||
   fail "a killed single run left a manifest that claims complete results"
 ok "a killed single run leaves no manifest.ini or SHA256SUMS"
+
+# the progress line, when stderr is a terminal (script(1) provides one)
+if command -v script > /dev/null 2>&1; then
+  script -qec "\"$ipesim\" run \"$dir/long.ini\" -o \"$dir/tty\" -j 2 --set sweep.replications=2" "$dir/tty.log" > /dev/null 2>&1 ||
+    fail "the sweep under a terminal failed"
+  grep -q 'sweep: [0-9]*/8 runs done ([0-9]* reused, 0 failed), [0-9]* running, .* elapsed, ETA ' "$dir/tty.log" ||
+    fail "no progress line on a terminal: $(tr '\r' '\n' < "$dir/tty.log" | head -5)"
+  ok "a terminal shows one progress line for the sweep (runs done, running, elapsed, ETA)"
+else
+  echo "skip: script(1) not found, the progress line is not checked"
+fi
