@@ -205,6 +205,7 @@ static char *
 lines_keep(Lines *l, guint max, gboolean by_score, const char *kept)
 {
   guint n = l->series->len;
+  double *scores_sorted = g_new0(double, n + 1);
   if (by_score) {
     ByScore *o = g_new(ByScore, n);
     for (guint i = 0; i < n; i++) {
@@ -213,23 +214,44 @@ lines_keep(Lines *l, guint max, gboolean by_score, const char *kept)
     }
     qsort(o, n, sizeof *o, cmp_score);
     GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify)ipesim_plot_series_free);
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
       g_ptr_array_add(sorted, g_steal_pointer(&l->series->pdata[o[i].pos]));
+      scores_sorted[i] = o[i].score;
+    }
     g_free(o);
     g_ptr_array_unref(l->series);
     l->series = sorted;
     g_hash_table_remove_all(l->index); /* titles may go now */
   }
-  if (n <= max)
+  /* ranked by a peak or a mean: those that stayed at 0 say nothing, unless
+   * all did */
+  guint busy = n;
+  if (by_score && n > 0 && scores_sorted[0] > 0)
+    for (busy = 0; busy < n && scores_sorted[busy] > 0; busy++)
+      ;
+  guint keep = MIN(max, busy);
+  if (keep == n) {
+    g_free(scores_sorted);
     return NULL;
+  }
   GString *rest = g_string_new(NULL);
-  g_string_printf(rest, "Not drawn (only %s): ", kept);
-  for (guint i = max; i < n; i++)
-    g_string_append_printf(rest, "%s%s", i > max ? ", " : "",
-                           ((IpesimPlotSeries *)l->series->pdata[i])->title);
-  g_string_append_c(rest, '.');
+  if (max < busy) {
+    g_string_printf(rest, "Not drawn (only %s): ", kept);
+    for (guint i = max; i < busy; i++)
+      g_string_append_printf(rest, "%s%s", i > max ? ", " : "",
+                             ((IpesimPlotSeries *)l->series->pdata[i])->title);
+    g_string_append(rest, ". ");
+  }
+  if (busy < n) {
+    g_string_append(rest, "Not drawn, always 0: ");
+    for (guint i = busy; i < n; i++)
+      g_string_append_printf(rest, "%s%s", i > busy ? ", " : "",
+                             ((IpesimPlotSeries *)l->series->pdata[i])->title);
+    g_string_append_c(rest, '.');
+  }
   g_hash_table_remove_all(l->index);
-  g_ptr_array_set_size(l->series, max);
+  g_ptr_array_set_size(l->series, keep);
+  g_free(scores_sorted);
   return g_string_free(rest, FALSE);
 }
 
@@ -355,7 +377,7 @@ fig_timeseries(Plot *p, GError **error)
       .xscale = { NULL, NULL, 1 },
       .yscale = { "Mbit/s", "/1e6", 1e-6 },
       .key_title = "flow",
-      .settings = "set yrange [0:*]\n",
+      .settings = "set yrange [0:*]\nset autoscale xfix\n",
       .notes = notes,
       .series = flows.series,
     };
@@ -383,7 +405,7 @@ fig_timeseries(Plot *p, GError **error)
       .xscale = { NULL, NULL, 1 },
       .yscale = { NULL, NULL, 1 },
       .key_title = "link",
-      .settings = "set yrange [0:1<*]\n",
+      .settings = "set yrange [0:1<*]\nset autoscale xfix\n",
       .notes = notes,
       .series = links.series,
     };
@@ -551,7 +573,7 @@ fig_queues(Plot *p, GError **error)
       .xscale = { "s", "/1e6", 1e-6 },
       .yscale = { NULL, NULL, 1 },
       .key_title = "queue",
-      .settings = "set yrange [0:*]\n",
+      .settings = "set yrange [0:*]\nset autoscale xfix\n",
       .notes = notes,
       .series = l.series,
     };
@@ -671,7 +693,7 @@ fig_sweep(Plot *p, GError **error)
       g_autofree char *safe = file_safe(metric);
       g_autofree char *name = g_strconcat("sweep-", safe, NULL);
       g_autofree char *what = g_strdup_printf(
-        "mean of %s against %s over the sweep, with 95 %% confidence intervals (%u %s)", metric,
+        "mean of %s against %s over the sweep, with 95%% confidence intervals (%u %s)", metric,
         xname, l.series->len, l.series->len == 1 ? "line" : "lines");
       g_autofree char *source =
         g_strdup_printf("%s, rows of metric %s: mean, ci95_low and ci95_high against %s",
@@ -681,7 +703,7 @@ fig_sweep(Plot *p, GError **error)
         "%s mean ci95_low ci95_high%s", xname,
         xa.numeric ? "" : " label (x: the value's number in order of first appearance)");
       g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-      g_ptr_array_add(notes, g_strdup("Error bars: the 95 % confidence interval of the mean over "
+      g_ptr_array_add(notes, g_strdup("Error bars: the 95% confidence interval of the mean over "
                                       "the replications of each point; where it is nan (fewer "
                                       "than 2 runs) ci95_low = ci95_high = mean, so no bar."));
       if (end - first > 1)

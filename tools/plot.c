@@ -236,8 +236,8 @@ static gboolean
 where_fail(GError **error, const char *text, const char *what)
 {
   g_set_error(error, IPESIM_PLOT_ERROR, IPESIM_PLOT_ERROR_SPEC,
-              "'%s': %s (expected COLUMN = VALUE[, COLUMN = VALUE]..., a VALUE with a comma "
-              "in double quotes)",
+              "'%s': %s: expected COLUMN = VALUE[, COLUMN = VALUE]... (a VALUE holding a "
+              "comma in double quotes)",
               text, what);
   return FALSE;
 }
@@ -253,7 +253,7 @@ ipesim_plot_where_parse(const char *text, GError **error)
     const char *comma = strchr(p, ',');
     if (!eq || (comma && comma < eq)) {
       g_autofree char *part = g_strstrip(g_strndup(p, comma ? (size_t)(comma - p) : strlen(p)));
-      g_autofree char *msg = g_strdup_printf("expected COLUMN = VALUE, got '%s'", part);
+      g_autofree char *msg = g_strdup_printf("no '=' in '%s'", part);
       where_fail(error, text, msg);
       g_ptr_array_unref(conds);
       return NULL;
@@ -286,7 +286,7 @@ ipesim_plot_where_parse(const char *text, GError **error)
       while (*p == ' ' || *p == '\t')
         p++;
       if (*p && *p != ',') {
-        where_fail(error, text, "expected ',' or the end after a quoted value");
+        where_fail(error, text, "text after a quoted value");
         g_ptr_array_unref(conds);
         return NULL;
       }
@@ -479,7 +479,7 @@ ipesim_plot_spec_parse(SimScenarioSection *sec, GError **error)
   if (spec->style == IPESIM_PLOT_STYLE_ERRORBARS &&
       (strcmp(spec->table, "sweep-summary") != 0 || strcmp(spec->y, "mean") != 0)) {
     spec_fail(error, IPESIM_PLOT_ERROR_SPEC, sec, "style",
-              "errorbars draws the 95 %% confidence interval (ci95_low, ci95_high) of a sweep: "
+              "errorbars draws the 95%% confidence interval (ci95_low, ci95_high) of a sweep: "
               "expected table = sweep-summary and y = mean (got table = %s, y = %s)",
               spec->table, spec->y);
     return NULL;
@@ -1039,6 +1039,10 @@ ipesim_plot_figure_write(const IpesimPlotFigure *fig, const char *outdir, GError
     if (!fig->logy)
       g_string_append(gp, "set yrange [0:*]\n");
   }
+  /* points at the ends of a numeric x axis would sit on its border */
+  if (!fig->categories && !bars && fig->style != IPESIM_PLOT_STYLE_LINES &&
+      fig->style != IPESIM_PLOT_STYLE_STEPS)
+    g_string_append(gp, "set offsets graph 0.03, graph 0.03, 0, 0\n");
   if (fig->settings)
     g_string_append(gp, fig->settings);
 
