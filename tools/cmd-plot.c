@@ -111,8 +111,8 @@ number_at(const SimCsvTable *t, size_t r, int c, double *out, GError **error)
   if (!ipesim_plot_parse_value(f, &v)) {
     g_set_error(error, IPESIM_PLOT_ERROR, IPESIM_PLOT_ERROR_INPUT,
                 "%s:%zu: column '%s' holds '%s': expected a number (or nan)",
-                sim_csv_table_name(t), sim_csv_table_line(t, r), sim_csv_table_column_name(t, (size_t)c),
-                f);
+                sim_csv_table_name(t), sim_csv_table_line(t, r),
+                sim_csv_table_column_name(t, (size_t)c), f);
     return FALSE;
   }
   *out = v.value;

@@ -83,7 +83,8 @@ typedef struct {
   gboolean numeric;      /* else categorical */
   IpesimPlotUnit unit;   /* when numeric */
   IpesimPlotScale scale; /* when numeric */
-  GPtrArray *categories; /* when categorical: the distinct fields in order of first appearance (owned) */
+  GPtrArray *categories; /* when categorical: the distinct fields, in order of first
+                          * appearance (owned) */
   GHashTable *index;     /* field -> position + 1 in @categories */
   gssize bad_row;        /* the first row (index into the table) that is not a number, or -1 */
 } IpesimPlotAxis;

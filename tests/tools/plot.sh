@@ -72,6 +72,7 @@ run="$dir/run"
   --set 'plot rx.style=bars' --set 'plot rx.ylabel=received (bytes)' \
   || fail "ipesim run quickstart with a [plot] section"
 cp "$data/timeseries.csv" "$run/"
+chmod u+w "$run/timeseries.csv"
 "$ipesim" plot "$run" > "$dir/out" 2> "$dir/err" || { cat "$dir/err" >&2; fail "ipesim plot RUN"; }
 [ ! -s "$dir/err" ] || { cat "$dir/err" >&2; fail "ipesim plot RUN wrote to stderr"; }
 for f in delay_cdf throughput link_utilization_time link_utilization queues rx; do
@@ -118,7 +119,9 @@ fi
 ok "-o OUTDIR and --no-render"
 
 # ---- sweeps ----------------------------------------------------------------
+# (copies of the fixtures are made writable: make distcheck's source is not)
 cp -r "$data/sweep-numeric" "$dir/sn"
+chmod -R u+w "$dir/sn"
 "$ipesim" plot "$dir/sn" > "$dir/out" 2> "$dir/err" || { cat "$dir/err" >&2; fail "ipesim plot SWEEP"; }
 for f in sweep-loss_ratio sweep-delay_p99_us loss-by-run loss-ci; do
   has_figure "$dir/sn/plots" "$f"
@@ -153,6 +156,7 @@ grep -q "with yerrorlines" "$dir/sn/plots/loss-ci.gp" || fail "[plot] errorbars"
 ok "a sweep with a numeric parameter: blocks per group, NaN, intervals, [plot] sections"
 
 cp -r "$data/sweep-words" "$dir/sw"
+chmod -R u+w "$dir/sw"
 "$ipesim" plot "$dir/sw" --no-render > "$dir/out" || fail "ipesim plot SWEEP (words)"
 expect_dat "$dir/sw/plots/sweep-loss_ratio.dat" '0 0.1 0.05 0.15 "hard"
 1 0.2 0.15 0.25 "soft"

@@ -288,7 +288,8 @@ Test(plot_spec, errors_name_file_line_section_and_key)
       "s.ini:5: [plot p] where: 'src': no '='" },
     { "[plot]\ntable = flows\nx = a\ny = b\n", "s.ini:1: [plot] needs a name" },
     { "[plot a b]\ntable = flows\nx = a\ny = b\n", "s.ini:1: [plot a b] needs a name" },
-    { "[plot queues]\ntable = flows\nx = a\ny = b\n", "s.ini:1: [plot queues] the name 'queues' is taken" },
+    { "[plot queues]\ntable = flows\nx = a\ny = b\n",
+      "s.ini:1: [plot queues] the name 'queues' is taken" },
     { "[plot sweep-x]\ntable = flows\nx = a\ny = b\n", "is taken" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
