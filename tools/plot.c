@@ -884,6 +884,13 @@ static const char *const style_with[IPESIM_PLOT_STYLE_N] = {
   [IPESIM_PLOT_STYLE_ERRORBARS] = "yerrorlines lw 2 pt 7 ps 0.8",
 };
 
+static int
+cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
 /* The smallest distance between two distinct x of the drawn series, in
  * axis units; 1 when there are fewer than two. */
 static double
@@ -901,13 +908,11 @@ min_x_gap(const IpesimPlotFigure *fig, const gboolean *drawn)
     }
   }
   double gap = INFINITY;
-  if (xs->len > 0) {
-    double *v = (double *)(void *)xs->data;
-    for (guint i = 1; i < xs->len; i++)
-      for (guint j = 0; j < i; j++)
-        if (v[i] != v[j] && fabs(v[i] - v[j]) < gap)
-          gap = fabs(v[i] - v[j]);
-  }
+  double *v = (double *)(void *)xs->data;
+  qsort(v, xs->len, sizeof *v, cmp_double);
+  for (guint i = 1; i < xs->len; i++)
+    if (v[i] != v[i - 1] && v[i] - v[i - 1] < gap)
+      gap = v[i] - v[i - 1];
   g_array_unref(xs);
   return isfinite(gap) ? gap : 1;
 }
