@@ -22,6 +22,7 @@
 #include "simscenario.h"
 #include "simsweep.h"
 #include "srv6.h"
+#include "plot.h"
 #include "tools.h"
 
 #include <stdio.h>
@@ -263,6 +264,8 @@ ipesim_cmd_check(int argc, char **argv)
   }
   g_autoptr(SimScenario) base = ipesim_load_scenario(argv[1], sets, &error);
   g_autoptr(SimSweep) sw = base ? sim_sweep_from_scenario(base, &error) : NULL;
+  if (sw && !ipesim_plot_check_scenario(base, &error))
+    g_clear_pointer(&sw, sim_sweep_free);
   if (!sw) {
     fprintf(stderr, "ipesim check: %s\n", error->message);
     g_strfreev(sets);

@@ -3,6 +3,7 @@
  *   ipesim run SCENARIO ...   run a scenario (cmd-run.c)
  *   ipesim check SCENARIO     validate it
  *   ipesim test SCENARIO...   run and check their [expect] sections (cmd-test.c)
+ *   ipesim plot DIR           gnuplot figures of a result folder (cmd-plot.c)
  *   ipesim list               registered model types
  *   ipesim phold [OPTIONS]    PHOLD engine benchmark sweep -> CSV + plot
  *   ipesim --version | --help
@@ -24,6 +25,7 @@ static const Command commands[] = {
   { "run", ipesim_cmd_run, "run a scenario: results/<name>/*.csv, manifest, pcap" },
   { "check", ipesim_cmd_check, "validate a scenario without running it" },
   { "test", ipesim_cmd_test, "run scenarios and check their [expect] sections (PASS/FAIL, TAP)" },
+  { "plot", ipesim_cmd_plot, "gnuplot figures (PNG, SVG, editable scripts) of a run or a sweep" },
   { "list", ipesim_cmd_list, "list every model type with its parameters" },
   { "phold", ipesim_cmd_phold, "run the PHOLD engine benchmark over LP counts and queues" },
 };
@@ -38,10 +40,19 @@ usage(FILE *out)
                "  ipesim --version        print the version\n");
 }
 
+char *
+ipesim_gnuplot_find(void)
+{
+  /* looked up at run time by name, so PATH decides (configure only checked
+   * that gnuplot was there when building) */
+  g_autofree char *name = g_path_get_basename(IPESIM_GNUPLOT);
+  return g_find_program_in_path(name);
+}
+
 gboolean
 ipesim_run_gnuplot(const char *dir, const char *script, GError **error)
 {
-  g_autofree char *prog = g_find_program_in_path(IPESIM_GNUPLOT);
+  g_autofree char *prog = ipesim_gnuplot_find();
   if (!prog) {
     g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
                 "gnuplot not found: install the Debian package gnuplot-nox to render plots "

@@ -32,6 +32,7 @@
 #include "simregistry.h"
 #include "simscenario.h"
 #include "simsweep.h"
+#include "plot.h"
 #include "tools.h"
 
 #include <dlfcn.h>
@@ -687,7 +688,7 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   if (!sc)
     return IPESIM_RUN_ERROR;
   g_autoptr(SimSweep) sw = sim_sweep_from_scenario(sc, error);
-  if (!sw)
+  if (!sw || !ipesim_plot_check_scenario(sc, error))
     return IPESIM_RUN_ERROR;
   g_autoptr(GPtrArray) metrics = sim_metric_list_from_scenario(sc, error);
   if (!metrics)

@@ -13,6 +13,7 @@ int ipesim_cmd_run(int argc, char **argv);
 int ipesim_cmd_check(int argc, char **argv);
 int ipesim_cmd_list(int argc, char **argv);
 int ipesim_cmd_test(int argc, char **argv);
+int ipesim_cmd_plot(int argc, char **argv);
 
 /* One expectation evaluated on the results of one run. */
 typedef struct {
@@ -66,5 +67,8 @@ void ipesim_remove_tree(const char *path);
 /* Runs gnuplot on @script in @dir; FALSE with @error if gnuplot is missing
  * (the message names the Debian package) or fails. */
 gboolean ipesim_run_gnuplot(const char *dir, const char *script, GError **error);
+
+/* The gnuplot program found in PATH (configure's choice by name), or NULL. */
+char *ipesim_gnuplot_find(void);
 
 #endif

@@ -1895,7 +1895,7 @@ static const char *const known_kinds[] = { "simulation", "output", "addressing",
                                            "vrf", "srv6", "sid", "policy", "steer", "vpn",
                                            "slicing", "nrp", "slice",
                                            "flow", "flows", "ping", "expect", "include",
-                                           "manifest", "sweep", "metrics", NULL };
+                                           "manifest", "sweep", "metrics", "plot", NULL };
 
 static SimParams *
 fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
@@ -1973,6 +1973,17 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     g_autofree const char **keys = sim_scenario_section_keys(man, NULL);
     for (const char **k = keys; *k; k++)
       sim_scenario_section_get(man, *k, NULL);
+  }
+  /* [plot NAME] sections describe figures of the results; tools/plot.c
+   * validates their keys (ipesim_plot_check_scenario()), the network has
+   * no use for them */
+  for (guint i = 0; ok && i < sim_scenario_n_sections(sc); i++) {
+    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
+    if (strcmp(sim_scenario_section_kind(sec), "plot") != 0)
+      continue;
+    g_autofree const char **keys = sim_scenario_section_keys(sec, NULL);
+    for (const char **k = keys; *k; k++)
+      sim_scenario_section_get(sec, *k, NULL);
   }
   /* topologies, nodes, links in file order by kind */
   static const char *const phase_kinds[] = { "topology", "node", "link" };
