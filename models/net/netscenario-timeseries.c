@@ -224,8 +224,8 @@ select_series(SimNetRun *run, const SimParams *outp, unsigned *masks[TS_KIND_N],
       break;
     }
     if (kind == TS_SLICE && !run->slicing) {
-      ok = pattern_fail(run, outp, error, "'%s': the scenario has no slices ([slice NAME] sections)",
-                        pat);
+      ok = pattern_fail(run, outp, error,
+                        "'%s': the scenario has no slices ([slice NAME] sections)", pat);
       break;
     }
     guint n = n_entities(run, kind), matched = 0;
@@ -245,7 +245,10 @@ select_series(SimNetRun *run, const SimParams *outp, unsigned *masks[TS_KIND_N],
     }
     if (spec)
       g_pattern_spec_free(spec);
-    if (!all && matched == 0) {
+    if (!all && matched == 0 && n == 0) {
+      ok = pattern_fail(run, outp, error, "'%s': no %s is named '%s' (the scenario has none)", pat,
+                        kname, name);
+    } else if (!all && matched == 0) {
       g_autofree char *some = some_names(run, kind);
       const char *hint = kind == TS_LINK ? "; a link's name stands for both directions" : "";
       ok = pattern_fail(run, outp, error, "'%s': no %s is named '%s' (%s names: %s%s)", pat, kname,

@@ -154,7 +154,8 @@ Test(timeseries, cbr_closed_form)
 {
   g_autofree char *text = g_strdup_printf("[simulation]\nduration = 10ms\n"
                                           "[output]\nsample = 1ms\n"
-                                          "sample_metrics = flow.*.*, link.l.*, net.all.*\n" LINK_AB,
+                                          "sample_metrics = flow.*.*, link.l.*, net.all.*\n"
+                                          LINK_AB,
                                           100u, 10000u);
   Result r = { 0 };
   run(text, &r);
@@ -388,7 +389,8 @@ Test(timeseries, bad_patterns)
     { "flow.*.bps", "'flow.*.bps': unknown flow metric 'bps' (expected one of tx_bps, rx_bps, "
                     "rx_packets, lost_packets, delay_mean_us; * and ? are wildcards)" },
     { "link.*.utilisation", "unknown link metric 'utilisation' (expected one of tx_bps, "
-                            "utilization, queue_packets, queue_bytes, drops; * and ? are wildcards)" },
+                            "utilization, queue_packets, queue_bytes, drops; * and ? are "
+                            "wildcards)" },
     { "flow.g.rx_bps", "'flow.g.rx_bps': no flow is named 'g' (flow names: f)" },
     { "link.m.drops", "no link is named 'm' (link names: l:a, l:b; a link's name stands for "
                       "both directions)" },
