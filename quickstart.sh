@@ -3,7 +3,8 @@
 # run as root, or through sudo), builds it, and runs the main job: the
 # default scenario scenarios/quickstart.ini, leaving its result tables in
 # results/quickstart/ (flows.csv, links.csv, drops.csv, pings.csv,
-# summary.csv, delay_cdf.csv, manifest.ini) and the plot delay_cdf.png.
+# summary.csv, delay_cdf.csv, timeseries.csv, manifest.ini) and the plot
+# delay_cdf.png.
 # Extra arguments go to `ipesim run` (e.g. --set simulation.duration=5s).
 set -eu
 cd "$(dirname "$0")"

@@ -298,6 +298,18 @@ sim_histogram_mean(const SimHistogram *h)
 #endif
 }
 
+uint64_t
+sim_histogram_sum_mod64(const SimHistogram *h)
+{
+  g_return_val_if_fail(h != NULL, 0);
+
+#ifdef __SIZEOF_INT128__
+  return (uint64_t)h->sum;
+#else
+  return (uint64_t)fmodl(h->sum, 18446744073709551616.0L);
+#endif
+}
+
 unsigned
 sim_histogram_precision(const SimHistogram *h)
 {

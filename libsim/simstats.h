@@ -57,6 +57,11 @@ SIM_API uint64_t sim_histogram_count(const SimHistogram *h);
 SIM_API uint64_t sim_histogram_min(const SimHistogram *h); /* exact; 0 if empty */
 SIM_API uint64_t sim_histogram_max(const SimHistogram *h); /* exact; 0 if empty */
 SIM_API double sim_histogram_mean(const SimHistogram *h);  /* exact; NaN if empty */
+/* The sum of the values added, modulo 2^64: the difference of two readings
+ * (unsigned arithmetic) is the exact sum of the values added in between
+ * while that stays below 2^64 (delays in ps: 213 days). Gives means over
+ * intervals without a second sum on the hot path. */
+SIM_API uint64_t sim_histogram_sum_mod64(const SimHistogram *h);
 SIM_API unsigned sim_histogram_precision(const SimHistogram *h);
 /* Relative error bound of quantiles: 2^-(p+1). */
 SIM_API double sim_histogram_error_bound(const SimHistogram *h);

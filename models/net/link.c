@@ -326,6 +326,14 @@ sim_iface_stats(const SimIface *iface)
   return &iface->stats;
 }
 
+SimTime
+sim_iface_busy_now(const SimIface *iface)
+{
+  /* stats.busy holds the frame being serialised whole */
+  SimTime now = sim_now(iface->node->net->ctx);
+  return iface->stats.busy - (iface->busy_until > now ? iface->busy_until - now : 0);
+}
+
 uint32_t
 sim_iface_queue_length(const SimIface *iface)
 {

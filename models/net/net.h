@@ -252,6 +252,9 @@ typedef struct {
 } SimIfaceStats;
 
 SIM_API const SimIfaceStats *sim_iface_stats(const SimIface *iface);
+/* Time spent serialising up to now: stats.busy without the part of the
+ * frame on the line that is still to come. */
+SIM_API SimTime sim_iface_busy_now(const SimIface *iface);
 SIM_API uint32_t sim_iface_queue_length(const SimIface *iface);
 
 /**

@@ -18,6 +18,8 @@ typedef struct {
   SimParams *params;
 } NodeSection;
 
+typedef struct _SimNsTimeseries SimNsTimeseries;
+
 struct _SimNetRun {
   GArray *node_sections; /* NodeSection: ND settings applied after addressing */
   SimContext *ctx;
@@ -37,6 +39,7 @@ struct _SimNetRun {
   int link_report;     /* SimSliceLinkReport */
   void *queue_sampler; /* [output] queue_sample: the hook's state */
   GDestroyNotify queue_sampler_free;
+  SimNsTimeseries *timeseries; /* [output] sample: the hook's state */
   SimScenario *sc;
   SimRegistry *reg;
   GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */
@@ -91,5 +94,14 @@ gboolean sim__slice_build(SimNetRun *run, SimRouting *routing, GError **error);
 gboolean sim__slice_join(SimNetRun *run, SimScenarioSection *sec, SimFlow *flow,
                          gboolean tc_given, GError **error);
 gboolean sim__slice_setup(SimNetRun *run, GError **error);
+
+/* [output] sample and sample_metrics (netscenario-timeseries.c): after
+ * the flows and slices exist, checks the patterns and, with a sampling
+ * period and @outdir, opens timeseries.csv and adds the sampling hook.
+ * sim__ts_finish() takes the sample at the end of the run (when it falls
+ * on a period) and commits the file. */
+gboolean sim__ts_setup(SimNetRun *run, const SimParams *outp, const char *outdir, GError **error);
+gboolean sim__ts_finish(SimNetRun *run, GError **error);
+void sim__ts_free(SimNsTimeseries *ts);
 
 #endif /* IPESIM_NETSCENARIO_PRIVATE_H */

@@ -66,6 +66,11 @@ static const SimParamSpec output_params[] = {
     "period of the queue-length time series queues.csv (0: none)", NULL, 0, 0 },
   { "queue_sample_at", SIM_PARAM_LIST, "all",
     "interfaces sampled: all, NODE or NODE:IFACE", NULL, 0, 0 },
+  { "sample", SIM_PARAM_TIME, "0s", "period of the metric time series timeseries.csv (0: none)",
+    NULL, SIM_PARAM_AT_LEAST(0) },
+  { "sample_metrics", SIM_PARAM_LIST, "flow.*.*",
+    "series sampled: KIND.NAME.METRIC (KIND flow, link, net or slice; wildcards * and ?)",
+    NULL, 0, 0 },
 };
 
 static const SimParamSpec addressing_params[] = {
@@ -476,6 +481,7 @@ sim_net_run_free(SimNetRun *run)
     g_hash_table_unref(run->slices);
   if (run->queue_sampler)
     run->queue_sampler_free(run->queue_sampler);
+  sim__ts_free(run->timeseries);
   if (run->vrfs) {
     for (guint i = 0; i < run->vrfs->len; i++)
       g_free(g_array_index(run->vrfs, SimNetVrf, i).name);
@@ -2084,6 +2090,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
     ok = select_ifaces(run, sim_params_get_list(outp, "queue_sample_at"), "[output]",
                        "queue_sample_at", ifcs, error);
   }
+  if (ok)
+    ok = sim__ts_setup(run, outp, opts->outdir, error);
   if (ok) {
     /* [expect] is read here so that `ipesim check` validates it and its
      * keys count as read; ipesim test evaluates it after the run */
@@ -2160,6 +2168,8 @@ sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall
     if (!sim_csv_writer_commit(w, error))
       return FALSE;
   }
+  if (!sim__ts_finish(run, error))
+    return FALSE;
   /* manifest: what produced these results */
   gsize len = 0;
   g_autofree char *resolved = sim_scenario_to_keyfile_data(sc, &len);

@@ -370,6 +370,22 @@ Test(histogram, mean_min_max_exact)
   sim_histogram_free(h);
 }
 
+/* The sum wraps modulo 2^64; differences of readings stay exact. */
+Test(histogram, sum_mod64_differences_are_exact)
+{
+  SimHistogram *h = sim_histogram_new(7);
+  cr_assert_eq(sim_histogram_sum_mod64(h), 0);
+  sim_histogram_add(h, UINT64_C(1) << 63);
+  sim_histogram_add(h, (UINT64_C(1) << 63) + 5);
+  uint64_t a = sim_histogram_sum_mod64(h);
+  cr_assert_eq(a, 5, "2^64 + 5 mod 2^64 = %" PRIu64, a);
+  sim_histogram_add(h, 1000);
+  sim_histogram_add_n(h, 7, 3);
+  uint64_t d = sim_histogram_sum_mod64(h) - a;
+  cr_assert_eq(d, 1021, "sum added since the reading %" PRIu64 ", want 1021", d);
+  sim_histogram_free(h);
+}
+
 Test(histogram, merge_equals_single)
 {
   SimHistogram *all = sim_histogram_new(7);

@@ -106,7 +106,8 @@ pings.csv ping,src,dst,sent,received,loss_ratio,rtt_min_us,rtt_mean_us,rtt_max_u
 links.csv link,from,to,interface,rate_bps,delay_us,utilization,tx_packets,tx_bytes,queue_drops,link_loss,queue_mean,queue_max
 drops.csv node,interface,reason,count
 delay_cdf.csv flow,delay_us,cdf
-summary.csv events,wall_seconds,events_per_second,sim_seconds,packets_sent,packets_delivered,packets_dropped,packets_in_flight,packet_hops,peak_rss_kb,nodes,links,flows"
+summary.csv events,wall_seconds,events_per_second,sim_seconds,packets_sent,packets_delivered,packets_dropped,packets_in_flight,packet_hops,peak_rss_kb,nodes,links,flows
+timeseries.csv time_s,kind,name,metric,value"
 echo "$headers" | while read -r file header; do
   [ -f "$qs/$file" ] || fail "quickstart: no $file"
   got=$(head -n 1 "$qs/$file")
@@ -116,7 +117,7 @@ expected
   $header"
   grep -qxF "$header" "$results_doc" || fail "docs/results.md does not show the $file header $header"
 done
-ok "quickstart wrote flows, pings, links, drops, delay_cdf and summary with the documented headers"
+ok "quickstart wrote flows, pings, links, drops, delay_cdf, summary and timeseries with the documented headers"
 [ "$(col "$qs/flows.csv" app video)" = onoff ] || fail "quickstart: flow video is not onoff"
 [ "$(col "$qs/flows.csv" app bulk)" = poisson ] || fail "quickstart: flow bulk is not poisson"
 [ "$(col "$qs/flows.csv" rx_packets telemetry)" -eq 4000 ] ||
@@ -125,6 +126,18 @@ ok "quickstart wrote flows, pings, links, drops, delay_cdf and summary with the 
 [ "$(tail -n +2 "$qs/links.csv" | wc -l)" -eq 16 ] || fail "quickstart: links.csv needs 2 rows per link (16)"
 grep -q ',queue_full,' "$qs/drops.csv" || fail "quickstart: the congested bottleneck drops nothing (queue_full)"
 ok "quickstart: flows, pings, links and drops have the expected rows"
+# [output] sample = 10ms over 2.1 s: 210 samples of the 5 metrics of 3 flows,
+# whose received packets add up to flows.csv (the last sample is at the end)
+[ "$(tail -n +2 "$qs/timeseries.csv" | wc -l)" -eq $((210 * 15)) ] ||
+  fail "quickstart: timeseries.csv needs 210 x 15 rows"
+[ "$(head -n 2 "$qs/timeseries.csv" | tail -n 1)" = "0.01,flow,video,tx_bps,600000000" ] ||
+  fail "quickstart: timeseries.csv does not start with video's tx_bps at 0.01 s"
+for f in video telemetry bulk; do
+  n=$(awk -F, -v f="$f" '$2 == "flow" && $3 == f && $4 == "rx_packets" { n += $5 } END { printf "%d", n }' "$qs/timeseries.csv")
+  [ "$n" -eq "$(col "$qs/flows.csv" rx_packets "$f")" ] ||
+    fail "quickstart: timeseries.csv rx_packets of $f add up to $n, flows.csv says $(col "$qs/flows.csv" rx_packets "$f")"
+done
+ok "quickstart: timeseries.csv has 210 samples of 15 series adding up to flows.csv"
 m="$qs/manifest.ini"
 [ -f "$m" ] || fail "quickstart: no manifest.ini"
 for l in '[manifest]' program=ipesim scenario=quickstart seed=1 run=0 '[simulation]' '[flow video]'; do
