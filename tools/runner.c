@@ -199,6 +199,28 @@ sums_hold(const char *dir, char **why)
   return TRUE;
 }
 
+/* The relative paths SHA256SUMS at @path lists (NULL without one); paths
+ * that leave the folder are left out. */
+static char **
+listed_files(const char *path)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return NULL;
+  GPtrArray *out = g_ptr_array_new();
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    if (strlen(*l) < 67 || (*l)[64] != ' ')
+      continue;
+    const char *rel = *l + 66;
+    if (g_path_is_absolute(rel) || strstr(rel, ".."))
+      continue;
+    g_ptr_array_add(out, g_strdup(rel));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
 /* Moves the tree @src into @dst (files replace files), removing @src;
  * @last (nullable) names top-level files moved after all others. */
 static gboolean
@@ -410,10 +432,13 @@ run_one(Runner *r, guint k, RunSlot *slot, GError **error)
   g_autofree char *staging = r->sweep ? g_strdup_printf("%s/.run-%u.partial", r->dir, k)
                                       : g_build_filename(r->dir, ".partial", NULL);
   ipesim_remove_tree(staging);
+  g_auto(GStrv) previous = NULL;
   if (!r->sweep) {
-    /* the folder no longer claims to hold complete results */
+    /* the folder no longer claims to hold complete results; the files of
+     * the previous run go when this one publishes its own */
     g_autofree char *m = g_build_filename(r->dir, "manifest.ini", NULL);
     g_autofree char *s = g_build_filename(r->dir, "SHA256SUMS", NULL);
+    previous = listed_files(s);
     g_remove(s);
     g_remove(m);
   }
@@ -469,6 +494,10 @@ run_one(Runner *r, guint k, RunSlot *slot, GError **error)
       }
     } else if (ok) {
       static const char *const last[] = { "manifest.ini", "SHA256SUMS", NULL };
+      for (char **f = previous; f && *f; f++) {
+        g_autofree char *path = g_build_filename(rdir, *f, NULL);
+        g_remove(path);
+      }
       ok = move_tree(staging, rdir, last, error);
     }
     if (ok && !opt->quiet && !r->sweep) {

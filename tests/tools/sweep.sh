@@ -214,6 +214,18 @@ wait $pid 2> /dev/null || true
   fail "a killed single run left a manifest that claims complete results"
 ok "a killed single run leaves no manifest.ini or SHA256SUMS"
 
+# a new single run replaces the files of the previous one, and only those
+"$ipesim" run "$scen/5g-slicing-isolation.ini" -o "$single" -q --set simulation.duration=2ms 2> /dev/null ||
+  fail "isolation run"
+[ -f "$single/slices.csv" ] || fail "no slices.csv"
+echo "mine" > "$single/notes.txt"
+"$ipesim" run "$scen/quickstart.ini" -o "$single" -q --set simulation.duration=20ms || fail "quickstart run"
+[ ! -e "$single/slices.csv" ] || fail "slices.csv of the previous run is still there"
+[ -f "$single/notes.txt" ] || fail "a file the runs did not write was removed"
+(cd "$single" && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS"
+! grep -q notes.txt "$single/SHA256SUMS" || fail "SHA256SUMS lists a file the run did not write"
+ok "a single run removes the previous run's files, keeps others, lists only its own"
+
 # the progress line, when stderr is a terminal (script(1) provides one)
 if command -v script > /dev/null 2>&1; then
   script -qec "\"$ipesim\" run \"$dir/long.ini\" -o \"$dir/tty\" -j 2 --set sweep.replications=2" "$dir/tty.log" > /dev/null 2>&1 ||
