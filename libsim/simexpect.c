@@ -201,21 +201,25 @@ sim_expect_value_text(const SimExpect *e)
   return e->value_text;
 }
 
-GPtrArray *
-sim_expect_list_from_scenario(SimScenario *sc, GError **error)
+/* The items of the `[KIND]` sections of @sc (which take no name), one per
+ * key in order, each parsed by @parse; the keys are marked read. */
+typedef gpointer (*ItemParse)(const char *name, const char *text, GError **error);
+
+static GPtrArray *
+section_items(SimScenario *sc, const char *kind, const char *what, ItemParse parse,
+              GDestroyNotify free_item, GError **error)
 {
-  g_return_val_if_fail(sc != NULL, NULL);
-  GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)sim_expect_free);
+  GPtrArray *list = g_ptr_array_new_with_free_func(free_item);
   for (guint i = 0; i < sim_scenario_n_sections(sc); i++) {
     SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
-    if (strcmp(sim_scenario_section_kind(sec), "expect") != 0)
+    if (strcmp(sim_scenario_section_kind(sec), kind) != 0)
       continue;
     if (sim_scenario_section_name(sec)) {
       SimScenarioOrigin o;
       sim_scenario_section_origin(sec, &o);
       g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
-                  "%s: [%s]: expected [expect] without a name (the keys name the expectations)",
-                  o.where, sim_scenario_section_header(sec));
+                  "%s: [%s]: expected [%s] without a name (the keys name the %s)", o.where,
+                  sim_scenario_section_header(sec), kind, what);
       g_ptr_array_unref(list);
       return NULL;
     }
@@ -224,18 +228,32 @@ sim_expect_list_from_scenario(SimScenario *sc, GError **error)
       SimScenarioOrigin o;
       const char *text = sim_scenario_section_get(sec, *k, &o);
       GError *e = NULL;
-      SimExpect *x = sim_expect_parse(*k, text, &e);
-      if (!x) {
-        g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX, "%s: [expect] %s: %s",
-                    o.where, *k, e->message);
+      gpointer item = parse(*k, text, &e);
+      if (!item) {
+        g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX, "%s: [%s] %s: %s", o.where,
+                    kind, *k, e->message);
         g_error_free(e);
         g_ptr_array_unref(list);
         return NULL;
       }
-      g_ptr_array_add(list, x);
+      g_ptr_array_add(list, item);
     }
   }
   return list;
+}
+
+static gpointer
+parse_expect_item(const char *name, const char *text, GError **error)
+{
+  return sim_expect_parse(name, text, error);
+}
+
+GPtrArray *
+sim_expect_list_from_scenario(SimScenario *sc, GError **error)
+{
+  g_return_val_if_fail(sc != NULL, NULL);
+  return section_items(sc, "expect", "expectations", parse_expect_item,
+                       (GDestroyNotify)sim_expect_free, error);
 }
 
 /* ---- evaluation ------------------------------------------------------------------------------ */
@@ -677,41 +695,18 @@ sim_metric_evaluate(const SimMetric *m, const char *dir, double *out, GError **e
   return TRUE;
 }
 
+static gpointer
+parse_metric_item(const char *name, const char *text, GError **error)
+{
+  return sim_metric_parse(name, text, error);
+}
+
 GPtrArray *
 sim_metric_list_from_scenario(SimScenario *sc, GError **error)
 {
   g_return_val_if_fail(sc != NULL, NULL);
-  GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)sim_metric_free);
-  for (guint i = 0; i < sim_scenario_n_sections(sc); i++) {
-    SimScenarioSection *sec = sim_scenario_nth_section(sc, i);
-    if (strcmp(sim_scenario_section_kind(sec), "metrics") != 0)
-      continue;
-    if (sim_scenario_section_name(sec)) {
-      SimScenarioOrigin o;
-      sim_scenario_section_origin(sec, &o);
-      g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX,
-                  "%s: [%s]: expected [metrics] without a name (the keys name the metrics)",
-                  o.where, sim_scenario_section_header(sec));
-      g_ptr_array_unref(list);
-      return NULL;
-    }
-    g_autofree const char **keys = sim_scenario_section_keys(sec, NULL);
-    for (const char **k = keys; *k; k++) {
-      SimScenarioOrigin o;
-      const char *text = sim_scenario_section_get(sec, *k, &o);
-      GError *e = NULL;
-      SimMetric *m = sim_metric_parse(*k, text, &e);
-      if (!m) {
-        g_set_error(error, SIM_EXPECT_ERROR, SIM_EXPECT_ERROR_SYNTAX, "%s: [metrics] %s: %s",
-                    o.where, *k, e->message);
-        g_error_free(e);
-        g_ptr_array_unref(list);
-        return NULL;
-      }
-      g_ptr_array_add(list, m);
-    }
-  }
-  return list;
+  return section_items(sc, "metrics", "metrics", parse_metric_item,
+                       (GDestroyNotify)sim_metric_free, error);
 }
 
 GPtrArray *
