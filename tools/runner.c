@@ -37,11 +37,13 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -695,6 +697,29 @@ write_sweep_manifest(Runner *r, SimScenario *sc, GError **error)
   return ok;
 }
 
+/* Holds DIR/.ipesim-lock exclusively while a run or sweep writes into
+ * DIR, so that two commands cannot interleave their runs there. */
+static int
+lock_dir(const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename(dir, ".ipesim-lock", NULL);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
+                g_strerror(errno));
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                "%s is in use by another ipesim run (it holds %s); wait for it or choose "
+                "another folder with -o",
+                dir, path);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 static guint
 default_jobs(void)
 {
@@ -754,9 +779,12 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   sigaction(SIGTERM, &sa, &old_term);
 
   IpesimRunStatus status = IPESIM_RUN_OK;
+  int lock = -1;
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", dir,
                 g_strerror(errno));
+    status = IPESIM_RUN_ERROR;
+  } else if ((lock = lock_dir(dir, error)) < 0) {
     status = IPESIM_RUN_ERROR;
   } else if (!r.sweep) {
     GError *e = NULL;
@@ -835,6 +863,8 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+  if (lock >= 0)
+    close(lock); /* releases the lock */
 
   for (guint k = 0; k < n; k++) {
     RunSlot *s = &r.slots[k];

@@ -214,6 +214,20 @@ wait $pid 2> /dev/null || true
   fail "a killed single run left a manifest that claims complete results"
 ok "a killed single run leaves no manifest.ini or SHA256SUMS"
 
+# two commands cannot write into one folder at once
+"$ipesim" run "$scen/quickstart.ini" -o "$dir/locked" -q --set simulation.duration=600s > /dev/null 2>&1 &
+pid=$!
+wait_for "$dir/locked/.partial"
+set +e
+"$ipesim" run "$scen/quickstart.ini" -o "$dir/locked" -q --set simulation.duration=1ms 2> "$dir/lock.err"
+st=$?
+set -e
+kill -INT $pid
+wait $pid 2> /dev/null || true
+[ $st -eq 1 ] && grep -q "is in use by another ipesim run" "$dir/lock.err" ||
+  fail "a second run into a busy folder: status $st, $(cat "$dir/lock.err")"
+ok "a folder in use by one run is refused to another"
+
 # a new single run replaces the files of the previous one, and only those
 "$ipesim" run "$scen/5g-slicing-isolation.ini" -o "$single" -q --set simulation.duration=2ms 2> /dev/null ||
   fail "isolation run"
