@@ -3,8 +3,9 @@
 # run as root, or through sudo), builds it, and runs the main job: the
 # default scenario scenarios/quickstart.ini, leaving its result tables in
 # results/quickstart/ (flows.csv, links.csv, drops.csv, pings.csv,
-# summary.csv, delay_cdf.csv, timeseries.csv, manifest.ini) and the plot
-# delay_cdf.png.
+# summary.csv, delay_cdf.csv, timeseries.csv, manifest.ini), the plot
+# delay_cdf.png and, from `ipesim plot`, the figures in results/quickstart/plots/
+# (delay CDF, throughput over time, link utilisation; PNG and SVG).
 # Extra arguments go to `ipesim run` (e.g. --set simulation.duration=5s).
 set -eu
 cd "$(dirname "$0")"
@@ -26,3 +27,4 @@ cd build
 make -j"$(nproc)" > make.out || { tail -30 make.out; exit 1; }
 cd ..
 build/ipesim run scenarios/quickstart.ini -o results/quickstart --plot "$@"
+build/ipesim plot results/quickstart
