@@ -829,6 +829,16 @@ link_cost(const SimSlicing *sl, const SimNrp *nrp, const SimLink *link, const Li
   }
 }
 
+/* Among equal-cost next hops of node @v, the one towards node @u replaces
+ * the current @cur when its hash is lower: a fixed, pseudo-random choice
+ * per node, so that neighbours spread over the alternatives. */
+static gboolean
+tie_wins(uint32_t v, uint32_t u, const SimIface *cur)
+{
+  uint32_t c = sim_node_index(sim_iface_node(sim_iface_peer(cur)));
+  return mix64((uint64_t)v << 32 | u) < mix64((uint64_t)v << 32 | c);
+}
+
 /* Shortest-path tree towards @root over the links @nrp may use; stops
  * once every node of @need (node indices, @n_need) is settled. Results in
  * sl->dist / sl->parent for nodes with stamp == sl->cur. */
@@ -883,6 +893,11 @@ tree(SimSlicing *sl, const SimNrp *nrp, SimNode *root, const uint32_t *need, gui
         sl->dist[v] = d;
         sl->parent[v] = back; /* v's interface towards the root */
         heap_push(h, d, v);
+      } else if (d == sl->dist[v] && !done[v] && tie_wins(v, it.n, sl->parent[v])) {
+        /* equal cost: the nodes spread over their equal-cost next hops
+         * (a dual-homed data centre receives on both links) instead of
+         * all taking the first one found */
+        sl->parent[v] = back;
       }
     }
   }

@@ -495,6 +495,35 @@ Test(paths, include_any_keeps_to_the_affinity)
   run_free(&r);
 }
 
+/* Eight headends dual-homed to a and b, which both reach d: equal-cost
+ * paths. The headends spread over a and b, so that both links into d
+ * carry the NRP (a tree would funnel every path through one of them). */
+Test(paths, equal_cost_paths_spread_over_dual_homing)
+{
+  GString *t = g_string_new("[simulation]\nduration = 10ms\ndrain = 5ms\n"
+                            "[defaults link]\nrate = 1Gbps\ndelay = 10us\n"
+                            "[node a]\n[node b]\n[node d]\n"
+                            "[link a-d]\na = a\nb = d\n[link b-d]\na = b\nb = d\n");
+  for (int i = 0; i < 8; i++)
+    g_string_append_printf(t, "[node s%d]\n[link s%d-a]\na = s%d\nb = a\n"
+                              "[link s%d-b]\na = s%d\nb = b\n",
+                           i, i, i, i, i);
+  g_string_append(t, "[slicing]\nisolation = soft\nselector = hbh\n"
+                     "[nrp low]\nbandwidth = 30%\n"
+                     "[slice urllc]\nnrp = low\ndscp = 46\n"
+                     "[flows u]\nsrc = s*\ndst = d\npattern = all-to-all\nslice = urllc\n"
+                     "rate = 1000pps\nsize = 64B\n");
+  Run r;
+  build_ok(&r, t->str, FALSE);
+  g_string_free(t, TRUE);
+  finish(&r);
+  uint64_t ad = sent(&r, "a", "d", 1), bd = sent(&r, "b", "d", 1);
+  cr_assert_eq(ad + bd, 80, "8 flows of 10 packets into d: %" PRIu64 " + %" PRIu64, ad, bd);
+  cr_assert(ad >= 20 && bd >= 20, "one link into d carries most: a-d %" PRIu64 ", b-d %" PRIu64,
+            ad, bd);
+  run_free(&r);
+}
+
 Test(paths, no_path_in_the_nrp_is_not_admitted)
 {
   Run r;
