@@ -863,8 +863,13 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
-  if (lock >= 0)
+  if (lock >= 0) {
+    /* no file left behind; a command that opened it meanwhile has failed
+     * to lock it (LOCK_NB) */
+    g_autofree char *lpath = g_build_filename(dir, ".ipesim-lock", NULL);
+    g_remove(lpath);
     close(lock); /* releases the lock */
+  }
 
   for (guint k = 0; k < n; k++) {
     RunSlot *s = &r.slots[k];
