@@ -310,7 +310,7 @@ typedef struct {
   GCond cond;
   guint done, failed, reused, running, settled;
   double t0, busy; /* start; wall seconds of the runs done (not reused) */
-  gboolean warned; /* warnings of the first run built are shown */
+  GHashTable *warned; /* the warnings shown */
   char **metric_errors; /* the first error of each metric */
 } Runner;
 
@@ -455,12 +455,12 @@ run_one(Runner *r, guint k, RunSlot *slot, GError **error)
   SimNetRun *run = sim_net_build(sc, reg, &bo, error);
   gboolean ok = run != NULL;
   if (ok) {
+    /* each distinct warning once, whichever run gives it first */
     g_mutex_lock(&r->lock);
-    gboolean show = !r->warned && !opt->quiet;
-    r->warned = TRUE;
+    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
+      if (g_hash_table_add(r->warned, g_strdup(*w)) && !opt->quiet)
+        fprintf(stderr, "warning: %s%s%s\n", label ? label : "", label ? ": " : "", *w);
     g_mutex_unlock(&r->lock);
-    for (const char *const *w = sim_net_run_warnings(run); show && *w; w++)
-      fprintf(stderr, "warning: %s\n", *w);
     sim_net_run_add_manifest(run, "build", r->build);
     SimContext *ctx = sim_net_run_context(run);
     Progress pg = { r, !r->sweep && isatty(2) && !opt->quiet, wall(), wall(),
@@ -767,6 +767,7 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   r.metric_errors = g_new0(char *, metrics->len);
   for (guint k = 0; k < n; k++)
     r.slots[k].outcomes = g_ptr_array_new_with_free_func((GDestroyNotify)ipesim_outcome_free);
+  r.warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init(&r.lock);
   g_cond_init(&r.cond);
   r.t0 = wall();
@@ -893,6 +894,7 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
   g_free(r.metric_errors);
   g_free(r.slots);
   g_free(r.build);
+  g_hash_table_unref(r.warned);
   g_mutex_clear(&r.lock);
   g_cond_clear(&r.cond);
   return status;
