@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "netscenario.h"
+#include "partition.h"
 #include "simcontext.h"
 #include "simregistry.h"
 #include "simscenario.h"
@@ -249,9 +250,12 @@ int
 ipesim_cmd_check(int argc, char **argv)
 {
   char **sets = NULL;
+  gint ranks = 0;
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a scenario value",
       "SECTION.KEY=VALUE" },
+    { "ranks", 0, 0, G_OPTION_ARG_INT, &ranks,
+      "also print how the network splits over N ranks (nodes, cut links, lookahead)", "N" },
     { NULL },
   };
   g_autoptr(GError) error = NULL;
@@ -297,6 +301,16 @@ ipesim_cmd_check(int argc, char **argv)
              sim_scenario_name(sc), label ? " at " : "", label ? label : "", sim_net_n_nodes(net),
              sim_net_n_links(net), sim_net_n_flows(net), sim_net_n_pings(net),
              sim_time_format(sim_net_run_end(run), t));
+      if (ranks > 0 && p == 0) {
+        g_autoptr(SimPartition) part = sim_net_partition(net, (uint32_t)ranks, &error);
+        g_autofree char *d = part ? sim_partition_describe(part) : NULL;
+        if (d) {
+          printf("%s: partition: %s\n", sim_scenario_name(sc), d);
+        } else {
+          fprintf(stderr, "ipesim check: --ranks: %s\n", error->message);
+          status = 1;
+        }
+      }
     }
     sim_net_run_free(run);
     sim_registry_free(reg);

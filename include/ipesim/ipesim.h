@@ -19,6 +19,7 @@
 #include "simregistry.h"
 #include "simscenario.h"
 #include "simexpect.h"
+#include "simsweep.h"
 #include "ip6addr.h"
 #include "fib.h"
 #include "net.h"
@@ -35,6 +36,7 @@
 #include "slice.h"
 #include "app.h"
 #include "results.h"
+#include "partition.h"
 #include "netscenario.h"
 #include "topo.h"
 
