@@ -169,7 +169,7 @@ ip6_free(void *data)
         sim_fib_free(ip->steer->pdata[k]);
     g_ptr_array_unref(ip->steer);
   }
-  g_free(ip);
+  g_aligned_free(ip);
 }
 
 static Ip6Shared *
@@ -192,7 +192,7 @@ sim_ip6_install(SimNode *node)
   SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
   if (ip)
     return ip;
-  ip = g_new0(SimIp6, 1);
+  ip = g_aligned_alloc0(1, sizeof(SimIp6), 64);
   ip->node = node;
   ip->net = sim_node_net(node);
   ip->fib = sim_fib_new();
@@ -504,10 +504,16 @@ sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefi
 
 /* ---- addresses ---------------------------------------------------------------- */
 
+static inline const SimIp6Addr *
+gws_ptr(const SimIp6 *ip, uint32_t i)
+{
+  return &g_array_index(ip->gws, SimIp6Addr, i);
+}
+
 static uint32_t
 nh_add_gw(SimIp6 *ip, uint32_t kind, SimIface *const *out, const SimIp6Addr *gws, unsigned n)
 {
-  Ip6NextHop nh = { kind, n, ip->outs->len };
+  Ip6NextHop nh = { n == 1 ? out[0] : NULL, n, ip->outs->len, (uint8_t)kind, false };
   static const SimIp6Addr on_link;
   for (unsigned i = 0; i < n; i++) {
     uint32_t idx = sim_iface_index(out[i]);
@@ -515,6 +521,7 @@ nh_add_gw(SimIp6 *ip, uint32_t kind, SimIface *const *out, const SimIp6Addr *gws
     SimIp6Addr gw = gws ? gws[i] : on_link;
     g_array_append_val(ip->gws, gw);
   }
+  nh.has_gw = n == 1 && !sim_ip6_addr_is_unspecified(gws_ptr(ip, nh.first));
   g_array_append_val(ip->nh, nh);
   return ip->nh->len - 1;
 }
@@ -794,6 +801,11 @@ mix32(uint32_t h)
 static inline SimIface *
 nh_pick_gw(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash, const SimIp6Addr **gw)
 {
+  if (SIM_LIKELY(nh->n == 1)) {
+    if (gw)
+      *gw = nh->has_gw ? gws_ptr(ip, nh->first) : NULL;
+    return nh->out;
+  }
   uint32_t k = 0;
   if (nh->n > 1)
     k = (uint32_t)(((uint64_t)mix32(hash ^ ip->hash_salt) * nh->n) >> 32);

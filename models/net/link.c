@@ -142,7 +142,7 @@ static SimIface *
 iface_new(SimLink *link, SimNode *node, unsigned end)
 {
   SimNet *net = link->net;
-  SimIface *ifc = g_new0(SimIface, 1);
+  SimIface *ifc = g_aligned_alloc0(1, sizeof(SimIface), 64);
   sim_entity_init(net->ctx, &ifc->ent);
   ifc->node = node;
   ifc->link = link;
@@ -156,6 +156,7 @@ iface_new(SimLink *link, SimNode *node, unsigned end)
   ifc->qdisc = sim_qdisc_droptail_new(link->cfg.queue_packets, link->cfg.queue_bytes);
   ifc->qdisc->iface = ifc;
   ifc->up = true;
+  ifc->lossy = link->cfg.loss > 0 || link->cfg.ge_p > 0;
   sim_rng_init_entity(&ifc->rng, net->ctx, &ifc->ent, 0);
   /* 02:NN:NN:NN:II:II, locally administered unicast */
   ifc->mac[0] = 0x02;
@@ -234,7 +235,7 @@ sim__link_free(SimLink *link)
     sim_qdisc_free(ifc->qdisc);
     if (ifc->mcast)
       g_array_unref(ifc->mcast);
-    g_free(ifc);
+    g_aligned_free(ifc);
   }
   g_free(link->name);
   g_free(link);
@@ -381,6 +382,8 @@ serialisation(const SimIface *ifc, size_t bytes)
 static bool
 draw_loss(SimIface *ifc)
 {
+  if (SIM_LIKELY(!ifc->lossy))
+    return false; /* the common case: no draw, no look at the link */
   const SimLinkConfig *c = &ifc->link->cfg;
   if (c->ge_p > 0) {
     /* Gilbert-Elliott: move the state, then lose with the state's rate */

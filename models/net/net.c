@@ -63,7 +63,7 @@ node_free(SimNode *node)
       node->slot_destroy[s](node->slots[s]);
   g_ptr_array_unref(node->ifaces);
   g_free(node->name);
-  g_free(node);
+  g_aligned_free(node);
 }
 
 void
@@ -247,7 +247,7 @@ sim_node_new(SimNet *net, const char *name, gboolean forwarding, GError **error)
     g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_EXISTS, "duplicate node '%s'", name);
     return NULL;
   }
-  SimNode *node = g_new0(SimNode, 1);
+  SimNode *node = g_aligned_alloc0(1, sizeof(SimNode), 64);
   node->net = net;
   node->index = net->nodes->len;
   node->forwarding = forwarding;
