@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -133,9 +134,9 @@ sim_ip6_upper_checksum(const SimPacket *p, const SimIp6Addr *src, const SimIp6Ad
                        uint8_t next_header)
 {
   /* virtual payload is zeros: it adds nothing but its length */
-  uint32_t len = (uint32_t)sim_packet_length(p);
+  uint32_t len = (uint32_t)sim__packet_length(p);
   uint32_t s = sim_ip6_pseudo_sum(src, dst, len, next_header);
-  s = sim_inet_sum(s, sim_packet_data(p), sim_packet_real_length(p));
+  s = sim_inet_sum(s, sim__packet_data(p), sim__packet_real_length(p));
   return sim_inet_fold(s);
 }
 
@@ -883,8 +884,8 @@ flow_hash(const SimPacket *p, const SimIp6Header *h)
     return mix32(x ^ h->flow_label);
   x = mix32(x ^ h->next_header);
   if ((h->next_header == SIM_IPPROTO_UDP || h->next_header == SIM_IPPROTO_TCP) &&
-      sim_packet_real_length(p) >= SIM_IP6_HEADER_LEN + 4) {
-    const uint8_t *t = sim_packet_data(p) + SIM_IP6_HEADER_LEN;
+      sim__packet_real_length(p) >= SIM_IP6_HEADER_LEN + 4) {
+    const uint8_t *t = sim__packet_data(p) + SIM_IP6_HEADER_LEN;
     x = mix32(x ^ ((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]));
   }
   return x;
@@ -899,7 +900,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
                uint8_t next_header, const SimIp6SendOpts *opts)
 {
   SimNode *node = ip->node;
-  size_t upper = sim_packet_length(p);
+  size_t upper = sim__packet_length(p);
   if (upper > 0xffff) {
     sim_node_drop(node, NULL, p, SIM_DROP_TOO_BIG); /* jumbograms are not supported */
     return;
@@ -921,7 +922,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
       return;
     }
     h.src = *s;
-    sim_ip6_header_write(sim_packet_push(p, SIM_IP6_HEADER_LEN), &h);
+    sim_ip6_header_write(sim__packet_push(p, SIM_IP6_HEADER_LEN), &h);
     ip->stats.sent++;
     h.header_length = SIM_IP6_HEADER_LEN;
     h.upper_protocol = h.next_header;
@@ -943,7 +944,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
       /* the hash needs the header and ports: write them first */
       static const SimIp6Addr unspecified;
       h.src = src ? *src : unspecified;
-      uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+      uint8_t *b = sim__packet_push(p, SIM_IP6_HEADER_LEN);
       sim_ip6_header_write(b, &h);
       out = nh_pick_gw(ip, nh, flow_hash(p, &h), &gw);
       sim_packet_pull(p, SIM_IP6_HEADER_LEN);
@@ -963,7 +964,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     }
     h.src = *s;
   }
-  uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+  uint8_t *b = sim__packet_push(p, SIM_IP6_HEADER_LEN);
   sim_ip6_header_write(b, &h);
   ip->stats.sent++;
   if (!out) {
@@ -973,7 +974,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     return;
   }
   uint32_t mtu = sim_ip6_path_mtu(ip, dst, sim_iface_mtu(out));
-  if (SIM_UNLIKELY(sim_packet_length(p) > mtu)) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > mtu)) {
     /* RFC 8200 §5: the source fragments to the path MTU */
     sim__ip6_fragment_and_send(ip, out, p, mtu, gw);
     return;
@@ -988,7 +989,7 @@ sim__ip6_link_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *
     sim_iface_send(out, p);
     return;
   }
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint8_t mac[6];
   if (b[24] == 0xff) {
     /* RFC 2464 §7: multicast needs no resolution */
@@ -1019,7 +1020,7 @@ loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
   SimIp6 *ip = obj;
   SimPacket *p = arg.ptr;
   SimIp6Header h;
-  sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h);
+  sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h);
   ip->stats.rx++;
   if (h.next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, NULL, p, &h))
     return;
@@ -1035,7 +1036,7 @@ void
 sim_ip6_deliver(SimIp6 *ip, SimIface *iface, SimPacket *p)
 {
   SimIp6Header h;
-  if (!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h)) {
+  if (!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h)) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -1073,11 +1074,11 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
   SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
   ip->stats.rx++;
   SimIp6Header h;
-  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h))) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   size_t want = SIM_IP6_HEADER_LEN + (size_t)h.payload_length;
   if (SIM_UNLIKELY(want != total)) {
     if (want > total) {
@@ -1145,7 +1146,7 @@ void
 sim_ip6_forward(SimIp6 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsigned flags)
 {
   SimIp6Header h;
-  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h))) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -1198,7 +1199,7 @@ void
 sim_ip6_transmit(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIface *out,
                  const SimIp6Addr *nexthop)
 {
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > sim_iface_mtu(out))) {
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_PACKET_TOO_BIG, 0, sim_iface_mtu(out));
     sim_node_drop(ip->node, iface, p, SIM_DROP_TOO_BIG);
     return;
@@ -1265,7 +1266,7 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
       return;
     }
   }
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > sim_iface_mtu(out))) {
     if (flags & SIM_IP6_FWD_FRAGMENT) {
       /* this node is the source (an encapsulating headend): it fragments */
       uint32_t mtu = sim_ip6_path_mtu(ip, &h->dst, sim_iface_mtu(out));
@@ -1281,7 +1282,7 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
   if (SIM_UNLIKELY(out == iface) && sim_iface_is_multiaccess(out))
     sim__nd_redirect(ip, iface, p, h, gw); /* RFC 4861 §8.2, before the hop limit changes */
   if (flags & SIM_IP6_FWD_HOP_LIMIT) {
-    uint8_t *b = sim_packet_data_writable(p);
+    uint8_t *b = sim__packet_data_writable(p);
     b[7] = (uint8_t)(h->hop_limit - 1);
   }
   ip->stats.forwarded++;
@@ -1364,13 +1365,13 @@ deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
        * first fragment */
       p = whole;
       size_t off = h->header_length;
-      sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), h);
+      sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), h);
       h->header_length = (uint16_t)off;
-      h->upper_protocol = sim_packet_data(p)[off == SIM_IP6_HEADER_LEN ? 6 : 0];
+      h->upper_protocol = sim__packet_data(p)[off == SIM_IP6_HEADER_LEN ? 6 : 0];
       if (off > SIM_IP6_HEADER_LEN) {
         /* the Next Header field of the last unfragmentable header */
         size_t o = SIM_IP6_HEADER_LEN, last = 6;
-        const uint8_t *b = sim_packet_data(p);
+        const uint8_t *b = sim__packet_data(p);
         while (o < off) {
           last = o;
           o += ((size_t)b[o + 1] + 1) * 8;

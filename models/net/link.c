@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -214,8 +215,8 @@ wire_flush(SimIface *ifc, SimDropReason reason)
 {
   SimPacket *p = ifc->wire_head;
   while (p) {
-    SimPacket *next = sim_packet_next(p);
-    sim_packet_set_next(p, NULL);
+    SimPacket *next = sim__packet_next(p);
+    sim__packet_set_next(p, NULL);
     if (reason < SIM_DROP_N)
       sim_node_drop(ifc->peer->node, ifc->peer, p, reason);
     else
@@ -403,7 +404,7 @@ static void
 transmit(SimIface *ifc, SimPacket *p, SimTime now)
 {
   SimContext *ctx = ifc->node->net->ctx;
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   SimTime ser = serialisation(ifc, len);
   ifc->busy_until = now + ser;
   ifc->stats.busy += ser;
@@ -411,11 +412,11 @@ transmit(SimIface *ifc, SimPacket *p, SimTime now)
   ifc->stats.tx_bytes += len;
   if (ifc->pcap)
     pcap_record(ifc->pcap, now, p);
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   m->wire_flags = draw_loss(ifc) ? WIRE_LOST : 0;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   if (ifc->wire_tail)
-    sim_packet_set_next(ifc->wire_tail, p);
+    sim__packet_set_next(ifc->wire_tail, p);
   else
     ifc->wire_head = p;
   ifc->wire_tail = p;
@@ -505,20 +506,20 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
     return; /* dropped when the link went down */
   SimPacket *p = tx->wire_head;
   g_assert(p != NULL);
-  tx->wire_head = sim_packet_next(p);
+  tx->wire_head = sim__packet_next(p);
   if (!tx->wire_head)
     tx->wire_tail = NULL;
   tx->wire_count--;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   SimIface *rx = tx->peer;
   SimNode *node = rx->node;
   node->net->counters.packet_hops++;
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   if (m->wire_flags & WIRE_LOST) {
     sim_node_drop(node, rx, p, SIM_DROP_LINK_LOSS);
     return;
   }
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   rx->stats.rx_packets++;
   rx->stats.rx_bytes += len;
   if (rx->pcap)
@@ -529,8 +530,8 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       sim__switch_recv(node, rx, p);
       return;
     }
-    const uint8_t *eh = sim_packet_data(p);
-    unsigned type = sim_packet_real_length(p) < SIM_ETH_HEADER_LEN ? 0u : (unsigned)((eh[12] << 8) | eh[13]);
+    const uint8_t *eh = sim__packet_data(p);
+    unsigned type = sim__packet_real_length(p) < SIM_ETH_HEADER_LEN ? 0u : (unsigned)((eh[12] << 8) | eh[13]);
     if (type != SIM_ETHERTYPE_IPV6 && type != SIM_ETHERTYPE_IPV4) {
       sim_node_drop(node, rx, p, SIM_DROP_BAD_HEADER);
       return;
@@ -544,7 +545,7 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       recv4(node, rx, p);
       return;
     }
-  } else if (SIM_UNLIKELY(sim_packet_real_length(p) > 0 && (sim_packet_data(p)[0] >> 4) == 4)) {
+  } else if (SIM_UNLIKELY(sim__packet_real_length(p) > 0 && (sim__packet_data(p)[0] >> 4) == 4)) {
     recv4(node, rx, p); /* raw links: the version nibble tells */
     return;
   }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -194,7 +195,7 @@ void
 sim_net_packet_created(SimNet *net, SimPacket *p)
 {
   net->counters.created++;
-  sim_packet_meta(p)->trace_id = ++net->next_trace_id;
+  sim__packet_meta(p)->trace_id = ++net->next_trace_id;
 }
 
 void
@@ -321,7 +322,7 @@ sim_node_drop(SimNode *node, SimIface *iface, SimPacket *p, SimDropReason reason
   net->counters.dropped++;
   /* flood copies that other stations filter are not losses of the flow:
    * one copy of a flooded frame reaches its station */
-  uint64_t fid = sim_packet_meta_const(p)->flow_id;
+  uint64_t fid = sim__packet_meta_const(p)->flow_id;
   if (fid && fid <= net->flow_drops->len && reason != SIM_DROP_L2_FILTERED)
     g_array_index(net->flow_drops, uint64_t, fid - 1)++;
   sim_packet_free(p);
