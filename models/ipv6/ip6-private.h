@@ -3,6 +3,7 @@
 #ifndef IPESIM_IP6_PRIVATE_H
 #define IPESIM_IP6_PRIVATE_H
 
+#include "fib-private.h"
 #include "ip6.h"
 #include "udp.h"
 
@@ -74,17 +75,21 @@ typedef struct {
   uint32_t next_id;  /* next Fragment identification */
 } Ip6Frag;
 
-/* Recent local-SID lookups of a node (a few SIDs take most of its SRv6
- * traffic): destination, table index, FIB generation -> FIB value. Exact:
- * an entry holds only while its table is unchanged. */
+/* Recent lookups of a node in its routing tables: destination, table
+ * index, FIB generation -> FIB value. A node sees few destinations at a
+ * time (in the 5G transport, a transit router forwards most packets to a
+ * handful of uSID containers), so most packets skip the trie walk. Exact:
+ * an entry holds only while its table is unchanged. Direct-mapped by a
+ * hash of the whole address; 32 bytes an entry, one cache line per probe. */
 typedef struct {
   SimIp6Addr dst;
   uint64_t generation;
   uint32_t k;
-  uint32_t value; /* 0: empty (SID values are never 0) */
-} Ip6SidCache;
+  uint32_t value; /* SIM_FIB_NONE: empty (misses are not kept) */
+} Ip6DstCache;
 
-#define IP6_SID_CACHE 4
+#define IP6_DST_CACHE_BITS 3
+#define IP6_DST_CACHE (1u << IP6_DST_CACHE_BITS)
 
 /* Fields are in the order of the forwarding path: the first two cache
  * lines hold what a hop reads (a large network's nodes are not in cache). */
@@ -108,8 +113,8 @@ struct _SimIp6 {
   SimUdp *udp;    /* NULL until UDP is used on the node */
   Ip6Frag *frag;  /* NULL until fragments or Packet Too Big are seen */
   unsigned max_ext_headers;
-  SimIp6Stats stats;
-  Ip6SidCache sid_cache[IP6_SID_CACHE];
+  _Alignas(64) SimIp6Stats stats; /* the counters of every packet start the third line */
+  _Alignas(32) Ip6DstCache dst_cache[IP6_DST_CACHE];
   GArray *outs;  /* uint32_t interface indices */
   GArray *gws;   /* SimIp6Addr next-hop address per entry of outs (:: = on-link) */
   GArray *addrs; /* Ip6AddrEntry */

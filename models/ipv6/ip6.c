@@ -246,6 +246,8 @@ sim_ip6_install(SimNode *node)
   /* per-node salt so that ECMP choices do not polarise along a path */
   uint64_t x = (uint64_t)sim_node_index(node) * UINT64_C(0x9e3779b97f4a7c15);
   ip->hash_salt = (uint32_t)(x >> 32);
+  for (unsigned i = 0; i < IP6_DST_CACHE; i++)
+    ip->dst_cache[i].value = SIM_FIB_NONE;
   shared_of(ip->net);
   sim_node_set_slot(node, SIM_NODE_SLOT_IP6, ip, ip6_free);
   sim_node_set_recv(node, ip6_recv);
@@ -862,12 +864,36 @@ nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
   return nh_pick_gw(ip, nh, hash, NULL);
 }
 
+/* sim_fib_lookup(@fib, @dst) for table index @k, through the node's
+ * cache of recent lookups. */
+static inline uint32_t
+cached_lookup(SimIp6 *ip, unsigned k, const SimFib *fib, const SimIp6Addr *dst)
+{
+  uint64_t x, y;
+  memcpy(&x, dst->b, 8);
+  memcpy(&y, dst->b + 8, 8);
+  uint64_t hash = (x ^ y) * UINT64_C(0x9e3779b97f4a7c15);
+  Ip6DstCache *c = &ip->dst_cache[hash >> (64 - IP6_DST_CACHE_BITS)];
+  uint64_t gen = sim__fib_generation(fib);
+  if (c->value != SIM_FIB_NONE && c->k == k && c->generation == gen &&
+      sim_ip6_addr_equal(&c->dst, dst))
+    return c->value;
+  uint32_t v = sim_fib_lookup(fib, dst, NULL);
+  if (v != SIM_FIB_NONE) {
+    c->dst = *dst;
+    c->generation = gen;
+    c->k = k;
+    c->value = v;
+  }
+  return v;
+}
+
 /* FIB lookup with one lazy-resolution attempt. Returns the next-hop
  * value (NH_LOCAL, an index, or SIM_FIB_NONE). */
 static uint32_t
 route_value(SimIp6 *ip, const SimIp6Addr *dst)
 {
-  uint32_t v = sim_fib_lookup(ip->fib, dst, NULL);
+  uint32_t v = cached_lookup(ip, 0, ip->fib, dst);
   if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
     Ip6Shared *sh = shared_of(ip->net);
     if (sh->resolve) {
@@ -1138,27 +1164,7 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
     return;
   unsigned k = iface_tindex(ip, iface);
   SimFib *fib = fib_at(ip, k);
-  uint32_t v;
-  if (ip->sid_fn) {
-    /* a node with SIDs: its few SIDs take most of its packets, so their
-     * lookups are remembered (exactly: per destination, while the table
-     * is unchanged) */
-    Ip6SidCache *c = &ip->sid_cache[(h.dst.b[15] ^ h.dst.b[7]) & (IP6_SID_CACHE - 1)];
-    if (c->value && c->k == k && c->generation == sim_fib_generation(fib) &&
-        sim_ip6_addr_equal(&c->dst, &h.dst)) {
-      v = c->value;
-    } else {
-      v = sim_fib_lookup(fib, &h.dst, NULL);
-      if (NH_IS_SID(v)) {
-        c->dst = h.dst;
-        c->k = k;
-        c->generation = sim_fib_generation(fib);
-        c->value = v;
-      }
-    }
-  } else {
-    v = sim_fib_lookup(fib, &h.dst, NULL);
-  }
+  uint32_t v = cached_lookup(ip, k, fib, &h.dst);
   if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
     /* one of our addresses, or all-nodes ff02::1 */
     deliver(ip, iface, p, &h);
@@ -1216,7 +1222,7 @@ sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header 
   }
   SimFib *fib = fib_at(ip, (unsigned)k);
   uint32_t v;
-  if (c->table == (uint32_t)k + 1 && c->generation == sim_fib_generation(fib) &&
+  if (c->table == (uint32_t)k + 1 && c->generation == sim__fib_generation(fib) &&
       sim_ip6_addr_equal(&c->dst, &h->dst)) {
     v = c->value;
   } else {
@@ -1226,7 +1232,7 @@ sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header 
     c->table = (uint32_t)k + 1;
     c->dst = h->dst;
     c->value = v;
-    c->generation = sim_fib_generation(fib);
+    c->generation = sim__fib_generation(fib);
   }
   ip->depth++;
   forward(ip, iface, p, h, (unsigned)k, v, flags);
