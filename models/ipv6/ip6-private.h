@@ -75,20 +75,25 @@ typedef struct {
   uint32_t next_id;  /* next Fragment identification */
 } Ip6Frag;
 
-/* Recent lookups of a node in its routing tables: destination, table
- * index, FIB generation -> FIB value. A node sees few destinations at a
- * time (in the 5G transport, a transit router forwards most packets to a
- * handful of uSID containers), so most packets skip the trie walk. Exact:
- * an entry holds only while its table is unchanged. Direct-mapped by a
- * hash of the whole address; 32 bytes an entry, one cache line per probe. */
+/* Recent lookups of a node in its routing and steering tables:
+ * destination, table, FIB generation -> FIB value (SIM_FIB_NONE
+ * included). A node sees few destinations at a time (in the 5G transport,
+ * a transit router forwards most packets to a handful of uSID
+ * containers), so most packets skip the trie walks. Exact: an entry holds
+ * only while its table is unchanged. Direct-mapped by a hash of the whole
+ * address; 32 bytes an entry, one cache line per probe. */
 typedef struct {
   SimIp6Addr dst;
   uint64_t generation;
-  uint32_t k;
-  uint32_t value; /* SIM_FIB_NONE: empty (misses are not kept) */
+  uint32_t table; /* table index, | IP6_DST_CACHE_STEER for its steering table;
+                   * IP6_DST_CACHE_EMPTY: unused */
+  uint32_t value;
 } Ip6DstCache;
 
-#define IP6_DST_CACHE_BITS 3
+#define IP6_DST_CACHE_STEER 0x80000000u
+#define IP6_DST_CACHE_EMPTY UINT32_MAX
+
+#define IP6_DST_CACHE_BITS 4
 #define IP6_DST_CACHE (1u << IP6_DST_CACHE_BITS)
 
 /* Fields are in the order of the forwarding path: the first two cache

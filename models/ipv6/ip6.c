@@ -247,7 +247,7 @@ sim_ip6_install(SimNode *node)
   uint64_t x = (uint64_t)sim_node_index(node) * UINT64_C(0x9e3779b97f4a7c15);
   ip->hash_salt = (uint32_t)(x >> 32);
   for (unsigned i = 0; i < IP6_DST_CACHE; i++)
-    ip->dst_cache[i].value = SIM_FIB_NONE;
+    ip->dst_cache[i].table = IP6_DST_CACHE_EMPTY;
   shared_of(ip->net);
   sim_node_set_slot(node, SIM_NODE_SLOT_IP6, ip, ip6_free);
   sim_node_set_recv(node, ip6_recv);
@@ -346,13 +346,16 @@ fib_at(const SimIp6 *ip, unsigned k)
   return k == 0 ? ip->fib : ip->tables->pdata[k];
 }
 
+static inline uint32_t cached_lookup(SimIp6 *ip, uint32_t table, const SimFib *fib,
+                                     const SimIp6Addr *dst);
+
 /* The steering id of @dst in table @k, or SIM_FIB_NONE. */
 static inline uint32_t
-steer_lookup(const SimIp6 *ip, unsigned k, const SimIp6Addr *dst)
+steer_lookup(SimIp6 *ip, unsigned k, const SimIp6Addr *dst)
 {
   if (SIM_LIKELY(!ip->steer) || k >= ip->steer->len || !ip->steer->pdata[k])
     return SIM_FIB_NONE;
-  return sim_fib_lookup(ip->steer->pdata[k], dst, NULL);
+  return cached_lookup(ip, k | IP6_DST_CACHE_STEER, ip->steer->pdata[k], dst);
 }
 
 /* The table index an interface's packets are looked up in. */
@@ -864,27 +867,27 @@ nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
   return nh_pick_gw(ip, nh, hash, NULL);
 }
 
-/* sim_fib_lookup(@fib, @dst) for table index @k, through the node's
- * cache of recent lookups. */
+/* sim_fib_lookup(@fib, @dst) for @table (a table index, or one with
+ * IP6_DST_CACHE_STEER for its steering FIB), through the node's cache of
+ * recent lookups. */
 static inline uint32_t
-cached_lookup(SimIp6 *ip, unsigned k, const SimFib *fib, const SimIp6Addr *dst)
+cached_lookup(SimIp6 *ip, uint32_t table, const SimFib *fib, const SimIp6Addr *dst)
 {
   uint64_t x, y;
   memcpy(&x, dst->b, 8);
   memcpy(&y, dst->b + 8, 8);
-  uint64_t hash = (x ^ y) * UINT64_C(0x9e3779b97f4a7c15);
+  /* the table too: a destination's route and steering lookups go
+   * together */
+  uint64_t hash = (x ^ y ^ ((uint64_t)table << 32)) * UINT64_C(0x9e3779b97f4a7c15);
   Ip6DstCache *c = &ip->dst_cache[hash >> (64 - IP6_DST_CACHE_BITS)];
   uint64_t gen = sim__fib_generation(fib);
-  if (c->value != SIM_FIB_NONE && c->k == k && c->generation == gen &&
-      sim_ip6_addr_equal(&c->dst, dst))
+  if (c->table == table && c->generation == gen && sim_ip6_addr_equal(&c->dst, dst))
     return c->value;
   uint32_t v = sim_fib_lookup(fib, dst, NULL);
-  if (v != SIM_FIB_NONE) {
-    c->dst = *dst;
-    c->generation = gen;
-    c->k = k;
-    c->value = v;
-  }
+  c->dst = *dst;
+  c->generation = gen;
+  c->table = table;
+  c->value = v;
   return v;
 }
 
