@@ -543,15 +543,19 @@ matches(const SimSrv6Match *m, const SimPacket *p)
   size_t real = sim__packet_real_length(p);
   uint8_t proto = 0, dscp;
   size_t off = 0;
+  bool need_upper = m->protocol || m->sport_max || m->dport_max;
   if ((b[0] >> 4) == 6) {
-    SimIp6Addr s, d;
-    memcpy(s.b, b + 8, 16);
-    memcpy(d.b, b + 24, 16);
-    if ((m->src.len && !sim_ip6_prefix_contains(&m->src, &s)) ||
-        (m->dst.len && !sim_ip6_prefix_contains(&m->dst, &d)))
-      return false;
+    if (m->src.len || m->dst.len) {
+      SimIp6Addr s, d;
+      memcpy(s.b, b + 8, 16);
+      memcpy(d.b, b + 24, 16);
+      if ((m->src.len && !sim_ip6_prefix_contains(&m->src, &s)) ||
+          (m->dst.len && !sim_ip6_prefix_contains(&m->dst, &d)))
+        return false;
+    }
     dscp = (uint8_t)((((b[0] & 0x0f) << 4) | (b[1] >> 4)) >> 2);
-    if (!sim__ip6_find_upper(b, real, &proto, &off))
+    /* the extension header walk only when a protocol or port is asked for */
+    if (need_upper && !sim__ip6_find_upper(b, real, &proto, &off))
       proto = 0;
   } else {
     if (m->src.len || m->dst.len)
