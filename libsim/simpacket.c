@@ -26,20 +26,9 @@
 #define G_LOG_DOMAIN "ipesim-packet"
 #include "config.h"
 
-#include "simpacket.h"
+#include "simpacket-private.h"
 
 #include <string.h>
-
-typedef struct _SimPacketBuf SimPacketBuf;
-
-struct _SimPacketBuf {
-  SimPacketBuf *next; /* free list of the class, or list of large buffers */
-  SimPacketBuf *prev; /* list of large buffers only */
-  size_t size;        /* capacity of data */
-  uint32_t ref;
-  uint32_t cls;       /* index into buf_classes, or BUF_CLASS_LARGE */
-  _Alignas(16) uint8_t data[];
-};
 
 G_STATIC_ASSERT(sizeof(SimPacketBuf) % 16 == 0);
 
@@ -65,16 +54,6 @@ static const BufClass buf_classes[BUF_N_CLASSES] = {
  * packet, and small enough that sums of a few of them cannot overflow. */
 #define PACKET_SIZE_LIMIT (G_MAXSIZE / 8)
 
-struct _SimPacket {
-  SimPacket *next; /* queue link; free list of the pool once freed */
-  SimPacketPool *pool; /* NULL once freed */
-  SimPacketBuf *buf;
-  size_t head; /* offset of the first real byte in buf->data */
-  size_t len;  /* real bytes */
-  size_t vlen; /* virtual bytes after them */
-  SimPacketMeta meta;
-};
-
 struct _SimPacketPool {
   SimPacket *free_packets;
   size_t n_packets; /* records in all chunks */
@@ -87,7 +66,7 @@ struct _SimPacketPool {
 
 /* Returned by sim_packet_data() and sim_packet_pull(p, 0) for a packet
  * without a buffer: a valid pointer to no bytes. */
-static const uint8_t no_bytes[1];
+const uint8_t sim__packet_no_bytes[1];
 
 /* ---- pool --------------------------------------------------------------- */
 
@@ -363,7 +342,7 @@ const uint8_t *
 sim_packet_data(const SimPacket *p)
 {
   g_return_val_if_fail(p != NULL, NULL);
-  return p->buf ? p->buf->data + p->head : no_bytes;
+  return p->buf ? p->buf->data + p->head : sim__packet_no_bytes;
 }
 
 uint8_t *
@@ -392,7 +371,7 @@ sim_packet_pull(SimPacket *p, size_t n)
   if (n > p->len)
     return NULL;
   if (!p->buf)
-    return no_bytes;
+    return sim__packet_no_bytes;
   const uint8_t *d = p->buf->data + p->head;
   p->head += n;
   p->len -= n;

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include "simpcap.h"
+#include "simpacket-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,11 +176,11 @@ sim_pcap_writer_write(SimPcapWriter *w, SimTime t, const SimPacket *p)
   g_return_if_fail(p != NULL);
   g_return_if_fail(t >= 0);
 
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   size_t origlen = real + sim_packet_virtual_length(p);
   size_t caplen = MIN(origlen, (size_t)w->snaplen);
   if (caplen <= real) {
-    dump_frame(w, t, sim_packet_data(p), caplen, origlen);
+    dump_frame(w, t, sim__packet_data(p), caplen, origlen);
     return;
   }
   if (SIM_UNLIKELY(caplen > w->scratch_size)) {

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "simpacket-private.h"
 #include "udp.h"
 #include "ip4.h"
 
@@ -152,7 +153,7 @@ sink_recv(SimUdpSocket *sock, SimPacket *p, const SimIp6Addr *src, uint16_t spor
   (void)h;
   Sink *sink = data;
   FlowTable *t = table_of(sink->net);
-  const SimPacketMeta *m = sim_packet_meta_const(p);
+  const SimPacketMeta *m = sim__packet_meta_const(p);
   SimFlow *f = NULL;
   if (m->flow_id >= 1 && m->flow_id <= t->by_id->len)
     f = t->by_id->pdata[m->flow_id - 1];
@@ -174,7 +175,7 @@ sink_recv(SimUdpSocket *sock, SimPacket *p, const SimIp6Addr *src, uint16_t spor
   }
   f->last_transit = transit;
   st->rx_packets++;
-  st->rx_bytes += sim_packet_length(p);
+  st->rx_bytes += sim__packet_length(p);
   st->last_rx = now;
   sim_histogram_add(st->delay, (uint64_t)transit);
   sim_welford_add(&st->delay_stats, (double)transit);
@@ -249,7 +250,7 @@ flow_send(SimFlow *f, SimTime now)
       size = MIN(pmtu, 65535u) - hdr;
   }
   SimPacket *p = sim_packet_new(sim_net_pool(f->net), SIM_PACKET_DEFAULT_HEADROOM, 0, size);
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   m->flow_id = f->id;
   m->created = now;
   m->seq = f->k;
@@ -440,14 +441,14 @@ void
 sim_flow_sent(SimFlow *f, SimPacket *p)
 {
   SimTime now = sim_now(sim_net_context(f->net));
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   m->flow_id = f->id;
   m->created = now;
   m->seq = f->k++;
   if (f->stats.tx_packets == 0)
     f->stats.first_tx = now;
   f->stats.tx_packets++;
-  f->stats.tx_bytes += sim_packet_length(p);
+  f->stats.tx_bytes += sim__packet_length(p);
   f->stats.last_tx = now;
 }
 

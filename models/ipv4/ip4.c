@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "ip4.h"
+#include "simpacket-private.h"
 #include "fib.h"
 #include "../ipv6/ip6-private.h"
 
@@ -507,7 +508,7 @@ void
 sim_ip4_transmit(SimIp4 *ip, SimIface *iface, SimPacket *p, SimIface *out, uint32_t gw)
 {
   (void)gw;
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > sim_iface_mtu(out))) {
     /* no IPv4 fragmentation here (and no ICMPv4 Fragmentation Needed) */
     sim_node_drop(ip->node, iface, p, SIM_DROP_TOO_BIG);
     return;
@@ -554,7 +555,7 @@ route(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h, unsigned
     return;
   }
   if (flags & SIM_IP4_FWD_TTL) {
-    uint8_t *b = sim_packet_data_writable(p);
+    uint8_t *b = sim__packet_data_writable(p);
     if (b[8] <= 1) {
       sim_node_drop(ip->node, iface, p, SIM_DROP_HOP_LIMIT); /* no ICMPv4 Time Exceeded */
       return;
@@ -569,7 +570,7 @@ void
 sim_ip4_output(SimIp4 *ip, SimPacket *p, uint32_t src, uint32_t dst, uint8_t protocol,
                uint8_t ttl, uint8_t tos)
 {
-  size_t len = sim_packet_length(p) + SIM_IP4_HEADER_LEN;
+  size_t len = sim__packet_length(p) + SIM_IP4_HEADER_LEN;
   if (len > 0xffff) {
     sim_node_drop(ip->node, NULL, p, SIM_DROP_TOO_BIG);
     return;
@@ -589,7 +590,7 @@ sim_ip4_output(SimIp4 *ip, SimPacket *p, uint32_t src, uint32_t dst, uint8_t pro
   }
   SimIp4Header h = { tos, (uint16_t)len, ip->next_id++, 0, ttl ? ttl : SIM_IP4_DEFAULT_TTL,
                      protocol, src, dst, SIM_IP4_HEADER_LEN };
-  sim_ip4_header_write(sim_packet_push(p, SIM_IP4_HEADER_LEN), &h);
+  sim_ip4_header_write(sim__packet_push(p, SIM_IP4_HEADER_LEN), &h);
   ip->stats.sent++;
   ip->depth++;
   route(ip, NULL, p, &h, 0, v, 0);
@@ -600,8 +601,8 @@ void
 sim_ip4_forward(SimIp4 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsigned flags)
 {
   SimIp4Header h;
-  const uint8_t *b = sim_packet_data(p);
-  if (SIM_UNLIKELY(!sim_ip4_header_read(b, sim_packet_real_length(p), &h))) {
+  const uint8_t *b = sim__packet_data(p);
+  if (SIM_UNLIKELY(!sim_ip4_header_read(b, sim__packet_real_length(p), &h))) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -610,7 +611,7 @@ sim_ip4_forward(SimIp4 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsig
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_CHECKSUM);
     return;
   }
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   if (SIM_UNLIKELY(h.total_length != total)) {
     if (h.total_length > total) {
       sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_LENGTH);
@@ -640,8 +641,8 @@ sim_ip4_forward(SimIp4 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsig
 static void
 icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
 {
-  size_t real = sim_packet_real_length(p);
-  const uint8_t *b = sim_packet_data(p);
+  size_t real = sim__packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
   if (real < 8 || sim_inet_fold(sim_inet_sum(0, b, real)) != 0) {
     sim_node_drop(ip->node, iface, p, real < 8 ? SIM_DROP_BAD_TRANSPORT : SIM_DROP_BAD_CHECKSUM);
     return;
@@ -663,7 +664,7 @@ icmp_input(SimIp4 *ip, SimIface *iface, SimPacket *p, const SimIp4Header *h)
     sim_net_packet_delivered(sim_node_net(ip->node), p);
     return;
   }
-  uint8_t *w = sim_packet_data_writable(p);
+  uint8_t *w = sim__packet_data_writable(p);
   w[0] = 0; /* echo reply */
   w[2] = w[3] = 0;
   uint16_t ck = sim_inet_fold(sim_inet_sum(0, w, real));
@@ -711,8 +712,8 @@ ip4_recv(SimNode *node, SimIface *iface, SimPacket *p)
   SimIp4 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP4);
   ip->stats.rx++;
   SimIp4Header h;
-  const uint8_t *b = sim_packet_data(p);
-  if (SIM_UNLIKELY(!sim_ip4_header_read(b, sim_packet_real_length(p), &h))) {
+  const uint8_t *b = sim__packet_data(p);
+  if (SIM_UNLIKELY(!sim_ip4_header_read(b, sim__packet_real_length(p), &h))) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -720,7 +721,7 @@ ip4_recv(SimNode *node, SimIface *iface, SimPacket *p)
     sim_node_drop(node, iface, p, SIM_DROP_BAD_CHECKSUM);
     return;
   }
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   if (SIM_UNLIKELY(h.total_length != total)) {
     if (h.total_length > total) {
       sim_node_drop(node, iface, p, SIM_DROP_BAD_LENGTH);

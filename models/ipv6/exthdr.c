@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 
 enum {
   OPT_PAD1 = 0,
@@ -39,7 +40,7 @@ enum {
 static bool
 options(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h, size_t off, bool hbh)
 {
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   size_t end = off + ((size_t)b[off + 1] + 1) * 8;
   size_t o = off + 2;
   while (o < end) {
@@ -93,10 +94,10 @@ options(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h, size_t
 static size_t
 ext_length(const SimPacket *p, size_t off, uint8_t nh)
 {
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   if (off + 8 > real)
     return 0;
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   size_t len = nh == SIM_IPPROTO_FRAGMENT ? 8 : ((size_t)b[off + 1] + 1) * 8;
   return off + len > real ? 0 : len;
 }
@@ -112,7 +113,7 @@ sim__ip6_hop_by_hop(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
   if (!options(ip, iface, p, h, SIM_IP6_HEADER_LEN, true))
     return false;
   h->header_length = (uint16_t)(SIM_IP6_HEADER_LEN + len);
-  h->upper_protocol = sim_packet_data(p)[SIM_IP6_HEADER_LEN];
+  h->upper_protocol = sim__packet_data(p)[SIM_IP6_HEADER_LEN];
   h->n_ext = 1;
   return true;
 }
@@ -126,7 +127,7 @@ sim__ip6_chain(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
   size_t nh_field = 6;
   {
     /* the field that holds nh: the Next Header of the last header before off */
-    const uint8_t *b = sim_packet_data(p);
+    const uint8_t *b = sim__packet_data(p);
     for (size_t o = SIM_IP6_HEADER_LEN; o < off; o += ((size_t)b[o + 1] + 1) * 8)
       nh_field = o;
   }
@@ -150,7 +151,7 @@ sim__ip6_chain(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
       sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
       return SIM_IP6_CHAIN_DROPPED;
     }
-    const uint8_t *b = sim_packet_data(p);
+    const uint8_t *b = sim__packet_data(p);
     if (nh == SIM_IPPROTO_DSTOPTS) {
       if (!options(ip, iface, p, h, off, false))
         return SIM_IP6_CHAIN_DROPPED;

@@ -95,7 +95,7 @@
 #define G_LOG_DOMAIN "ipesim-ipv6"
 #include "config.h"
 
-#include "fib.h"
+#include "fib-private.h"
 
 #define FIB_STRIDE 6u
 /* Deepest node depth: the last multiple of FIB_STRIDE below 128. */
@@ -156,8 +156,8 @@ typedef struct {
 } FibHash;
 
 struct _SimFib {
+  FibHead head; /* the generation, read inline by ip6.c (fib-private.h) */
   FibNode root;
-  uint64_t generation; /* changes with every insert and remove */
   size_t n_prefixes;
   size_t bytes;   /* heap bytes, this struct included */
   FibHash *hash;  /* NULL while the table is small (or the search is not allowed) */
@@ -992,7 +992,7 @@ sim_fib_insert(SimFib *fib, const SimIp6Addr *prefix, unsigned len, uint32_t val
   g_return_if_fail(fib != NULL && prefix != NULL);
   g_return_if_fail(len <= 128);
   g_return_if_fail(value != SIM_FIB_NONE);
-  fib->generation++;
+  fib->head.generation++;
 
   uint64_t hi, lo;
   load_prefix(prefix, len, &hi, &lo);
@@ -1006,7 +1006,7 @@ sim_fib_remove(SimFib *fib, const SimIp6Addr *prefix, unsigned len)
 {
   g_return_val_if_fail(fib != NULL && prefix != NULL, FALSE);
   g_return_val_if_fail(len <= 128, FALSE);
-  fib->generation++;
+  fib->head.generation++;
 
   uint64_t hi, lo;
   load_prefix(prefix, len, &hi, &lo);
@@ -1128,5 +1128,5 @@ sim_fib_uses_length_search(const SimFib *fib)
 uint64_t
 sim_fib_generation(const SimFib *fib)
 {
-  return fib->generation;
+  return fib->head.generation;
 }

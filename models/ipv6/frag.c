@@ -38,6 +38,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -214,9 +215,9 @@ sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu
   /* Each fragment carries the unfragmentable part and a Fragment header,
    * then data: the largest multiple of 8 that fits. */
   Ip6Frag *f = frag_state(ip);
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   size_t field;
-  size_t unf = unfragmentable(sim_packet_data(p), sim_packet_real_length(p), &field);
+  size_t unf = unfragmentable(sim__packet_data(p), sim__packet_real_length(p), &field);
   size_t data_len = total - unf;
   if (mtu < unf + FRAG_HEADER_LEN + 8 || data_len == 0) {
     sim_node_drop(ip->node, NULL, p, SIM_DROP_TOO_BIG);
@@ -225,7 +226,7 @@ sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu
   size_t chunk = ((mtu - unf - FRAG_HEADER_LEN) / 8) * 8;
   uint32_t id = f->next_id++;
   uint8_t *hdr = g_malloc(unf);
-  memcpy(hdr, sim_packet_data(p), unf);
+  memcpy(hdr, sim__packet_data(p), unf);
   uint8_t next = hdr[field];
   hdr[field] = SIM_IPPROTO_FRAGMENT;
   /* the fragments after the first, from the end of the original */
@@ -233,30 +234,30 @@ sim__ip6_fragment_and_send(SimIp6 *ip, SimIface *out, SimPacket *p, uint32_t mtu
   SimPacket **frags = g_new(SimPacket *, n);
   for (size_t i = 1; i < n; i++) {
     size_t off = i * chunk, len = MIN(chunk, data_len - off);
-    size_t real = sim_packet_real_length(p);
+    size_t real = sim__packet_real_length(p);
     size_t src_off = unf + off;
     size_t real_here = src_off < real ? MIN(len, real - src_off) : 0;
     SimPacket *fp = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM,
                                    unf + FRAG_HEADER_LEN + real_here, len - real_here);
-    uint8_t *w = sim_packet_data_writable(fp);
+    uint8_t *w = sim__packet_data_writable(fp);
     memcpy(w, hdr, unf);
     sim_packet_copy_out(p, src_off, real_here, w + unf + FRAG_HEADER_LEN);
-    SimPacketMeta *m = sim_packet_meta(fp);
-    *m = *sim_packet_meta_const(p);
+    SimPacketMeta *m = sim__packet_meta(fp);
+    *m = *sim__packet_meta_const(p);
     m->flow_id = 0; /* the datagram is accounted for by its first fragment */
     frags[i] = fp;
   }
   /* the first fragment: the original, cut down, the Fragment header
    * slid in after the unfragmentable part */
   sim_packet_trim(p, total - (unf + MIN(chunk, data_len)));
-  uint8_t *fh = sim_packet_push(p, FRAG_HEADER_LEN);
+  uint8_t *fh = sim__packet_push(p, FRAG_HEADER_LEN);
   memmove(fh, fh + FRAG_HEADER_LEN, unf);
   fh[field] = SIM_IPPROTO_FRAGMENT;
   frags[0] = p;
   for (size_t i = 0; i < n; i++) {
     SimPacket *fp = frags[i];
     size_t off = i * chunk, len = MIN(chunk, data_len - off);
-    uint8_t *w = sim_packet_data_writable(fp);
+    uint8_t *w = sim__packet_data_writable(fp);
     size_t plen = unf - SIM_IP6_HEADER_LEN + FRAG_HEADER_LEN + len;
     w[4] = (uint8_t)(plen >> 8);
     w[5] = (uint8_t)plen;
@@ -315,21 +316,21 @@ rebuild(SimIp6 *ip, Reasm *r, SimPacket *first, size_t unfrag)
   size_t real_end = 0;
   for (guint i = 0; i < r->pieces->len; i++) {
     Piece *pc = &g_array_index(r->pieces, Piece, i);
-    size_t hdr = sim_packet_length(pc->p) - pc->len;
-    size_t real = sim_packet_real_length(pc->p);
+    size_t hdr = sim__packet_length(pc->p) - pc->len;
+    size_t real = sim__packet_real_length(pc->p);
     if (real > hdr && pc->offset + (real - hdr) > real_end)
       real_end = pc->offset + (real - hdr);
   }
   SimPacket *out = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM,
                                   unfrag + real_end, r->total - real_end);
-  uint8_t *w = sim_packet_data_writable(out);
+  uint8_t *w = sim__packet_data_writable(out);
   sim_packet_copy_out(first, 0, unfrag, w);
-  uint8_t next = sim_packet_data(first)[unfrag];
+  uint8_t next = sim__packet_data(first)[unfrag];
   for (guint i = 0; i < r->pieces->len; i++) {
     Piece *pc = &g_array_index(r->pieces, Piece, i);
     if (pc->offset >= real_end)
       continue;
-    size_t hdr = sim_packet_length(pc->p) - pc->len;
+    size_t hdr = sim__packet_length(pc->p) - pc->len;
     sim_packet_copy_out(pc->p, hdr, MIN((size_t)pc->len, real_end - pc->offset),
                         w + unfrag + pc->offset);
   }
@@ -341,7 +342,7 @@ rebuild(SimIp6 *ip, Reasm *r, SimPacket *first, size_t unfrag)
   size_t plen = unfrag + r->total - SIM_IP6_HEADER_LEN;
   w[4] = (uint8_t)(plen >> 8);
   w[5] = (uint8_t)plen;
-  *sim_packet_meta(out) = *sim_packet_meta_const(first);
+  *sim__packet_meta(out) = *sim__packet_meta_const(first);
   for (guint i = 0; i < r->pieces->len; i++) {
     Piece *pc = &g_array_index(r->pieces, Piece, i);
     if (pc->p == first)
@@ -361,13 +362,13 @@ sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
 {
   Ip6Frag *f = frag_state(ip);
   size_t off = h->header_length; /* the Fragment header */
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint16_t offm = (uint16_t)((b[off + 2] << 8) | b[off + 3]);
   uint32_t frag_offset = (uint32_t)(offm & 0xfff8);
   bool more = offm & 1;
   uint32_t id = (uint32_t)b[off + 4] << 24 | (uint32_t)b[off + 5] << 16 |
                 (uint32_t)b[off + 6] << 8 | b[off + 7];
-  size_t data_len = sim_packet_length(p) - off - FRAG_HEADER_LEN;
+  size_t data_len = sim__packet_length(p) - off - FRAG_HEADER_LEN;
   if (more && (data_len % 8 != 0 || data_len == 0)) {
     /* §4.5: Parameter Problem code 0 at the Payload Length field */
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_PARAM_PROBLEM, 0, 4);
@@ -384,7 +385,7 @@ sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
     /* RFC 7112: the first fragment holds the whole header chain */
     uint8_t proto;
     size_t upper;
-    if (!sim__ip6_find_upper(b, sim_packet_real_length(p), &proto, &upper)) {
+    if (!sim__ip6_find_upper(b, sim__packet_real_length(p), &proto, &upper)) {
       sim_icmp6_error(ip, iface, p, SIM_ICMP6_PARAM_PROBLEM, 3, 0);
       sim_node_drop(ip->node, iface, p, SIM_DROP_INCOMPLETE_CHAIN);
       return NULL;
@@ -405,7 +406,7 @@ sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
     sim_node_drop(ip->node, iface, p, SIM_DROP_FRAGMENT_OVERLAP);
     return NULL;
   }
-  size_t held = sim_packet_length(p);
+  size_t held = sim__packet_length(p);
   if (f->bytes + held > f->max_bytes) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_REASSEMBLY_MEMORY);
     return NULL;
@@ -461,7 +462,7 @@ sim__ip6_reassemble(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
     Piece *q = &g_array_index(r->pieces, Piece, i);
     if (q->offset == 0) {
       first = q->p;
-      unfrag = sim_packet_length(q->p) - q->len - FRAG_HEADER_LEN;
+      unfrag = sim__packet_length(q->p) - q->len - FRAG_HEADER_LEN;
     }
   }
   SimPacket *out = rebuild(ip, r, first, unfrag);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 #include "../ipv4/ip4.h"
 
 #include <string.h>
@@ -53,7 +54,7 @@ icmp6_send_opts(SimIp6 *ip, SimPacket *m, const SimIp6Addr *src, const SimIp6Add
                 const SimIp6SendOpts *opts)
 {
   uint16_t ck = sim_ip6_upper_checksum(m, src, dst, SIM_IPPROTO_ICMPV6);
-  uint8_t *b = sim_packet_data_writable(m);
+  uint8_t *b = sim__packet_data_writable(m);
   b[2] = (uint8_t)(ck >> 8);
   b[3] = (uint8_t)ck;
   sim_net_packet_created(ip->net, m);
@@ -72,8 +73,8 @@ sim_icmp6_error(SimIp6 *ip, SimIface *iface, const SimPacket *p, uint8_t type, u
 {
   (void)iface;
   SimIp6Header h;
-  const uint8_t *b = sim_packet_data(p);
-  size_t real = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t real = sim__packet_real_length(p);
   if (!sim_ip6_header_read(b, real, &h))
     return FALSE;
   /* (e.1) never about an ICMPv6 error message (types 0..127), nor about
@@ -100,12 +101,12 @@ sim_icmp6_error(SimIp6 *ip, SimIface *iface, const SimPacket *p, uint8_t type, u
     return FALSE;
   SimIp6Addr src_copy = *src, dst = h.src;
 
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   size_t quote = MIN(total, (size_t)ICMP6_QUOTE_MAX);
   size_t quote_real = MIN(quote, real);
   SimPacket *m = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM,
                                 ICMP6_HEADER_LEN + quote_real, quote - quote_real);
-  uint8_t *w = sim_packet_data_writable(m);
+  uint8_t *w = sim__packet_data_writable(m);
   w[0] = type;
   w[1] = code;
   w[2] = w[3] = 0;
@@ -114,7 +115,7 @@ sim_icmp6_error(SimIp6 *ip, SimIface *iface, const SimPacket *p, uint8_t type, u
   w[6] = (uint8_t)(param >> 8);
   w[7] = (uint8_t)param;
   memcpy(w + ICMP6_HEADER_LEN, b, quote_real);
-  SimPacketMeta *meta = sim_packet_meta(m);
+  SimPacketMeta *meta = sim__packet_meta(m);
   meta->created = sim_now(sim_net_context(ip->net));
   ip->stats.icmp_errors_sent++;
   icmp6_send(ip, m, &src_copy, &dst);
@@ -143,7 +144,7 @@ sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint
   SimTime now = sim_now(sim_net_context(ip->net));
   SimPacket *m = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM,
                                 ICMP6_HEADER_LEN + 8, size - 8);
-  uint8_t *w = sim_packet_data_writable(m);
+  uint8_t *w = sim__packet_data_writable(m);
   w[0] = SIM_ICMP6_ECHO_REQUEST;
   w[1] = 0;
   w[2] = w[3] = 0;
@@ -153,7 +154,7 @@ sim_icmp6_echo_request_opts(SimIp6 *ip, const SimIp6Addr *dst, uint16_t id, uint
   w[7] = (uint8_t)seq;
   for (int i = 0; i < 8; i++)
     w[8 + i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
-  sim_packet_meta(m)->created = now;
+  sim__packet_meta(m)->created = now;
   if (SIM_UNLIKELY(sim_ip4_is_mapped(dst))) {
     /* an IPv4 destination: ICMP echo (RFC 792), the same layout */
     SimIp4 *ip4 = sim_ip4_of(ip->node);
@@ -184,7 +185,7 @@ void
 sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
   SimNode *node = ip->node;
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   if (real < 4) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
     return;
@@ -194,7 +195,7 @@ sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *
     return;
   }
   ip->stats.icmp_rx++;
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint8_t type = b[0];
   if (type >= 133 && type <= 137) {
     sim__nd_input(ip, iface, p, h); /* RFC 4861 messages */
@@ -209,10 +210,10 @@ sim__icmp6_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *
     /* RFC 4443 §4.2: the reply carries the request's identifier, sequence
      * and data; its source is the request's destination when unicast */
     SimPacket *r = sim_packet_copy(p, SIM_PACKET_DEFAULT_HEADROOM);
-    uint8_t *w = sim_packet_data_writable(r);
+    uint8_t *w = sim__packet_data_writable(r);
     w[0] = SIM_ICMP6_ECHO_REPLY;
     w[2] = w[3] = 0;
-    sim_packet_meta(r)->created = sim_now(sim_net_context(ip->net));
+    sim__packet_meta(r)->created = sim_now(sim_net_context(ip->net));
     SimIp6Addr dst = h->src;
     const SimIp6Addr *src =
       sim_ip6_addr_is_multicast(&h->dst) ? sim_ip6_select_source(ip, &dst) : &h->dst;

@@ -3,6 +3,7 @@
 #ifndef IPESIM_IP6_PRIVATE_H
 #define IPESIM_IP6_PRIVATE_H
 
+#include "fib-private.h"
 #include "ip6.h"
 #include "udp.h"
 
@@ -17,10 +18,16 @@
 
 enum { NH_ROUTE, NH_CONNECTED };
 
+/* A next-hop group. The forwarding path of a single next hop reads this
+ * entry only: its interface and whether it has a gateway are kept here
+ * too (interfaces live as long as the network), so that a hop does not
+ * also touch the outs, gws and interface arrays. */
 typedef struct {
-  uint32_t kind; /* NH_ROUTE or NH_CONNECTED */
-  uint32_t n;    /* egress interfaces (ECMP when > 1) */
-  uint32_t first; /* index of the first in SimIp6.outs */
+  SimIface *out;  /* the egress interface when n == 1 */
+  uint32_t n;     /* egress interfaces (ECMP when > 1) */
+  uint32_t first; /* index of the first in SimIp6.outs and SimIp6.gws */
+  uint8_t kind;   /* NH_ROUTE or NH_CONNECTED */
+  bool has_gw;    /* n == 1 and its gateway is not :: (on-link) */
 } Ip6NextHop;
 
 /* Lookups one packet may take at one node (resubmissions after SRv6
@@ -68,31 +75,59 @@ typedef struct {
   uint32_t next_id;  /* next Fragment identification */
 } Ip6Frag;
 
-/* Recent local-SID lookups of a node (a few SIDs take most of its SRv6
- * traffic): destination, table index, FIB generation -> FIB value. Exact:
- * an entry holds only while its table is unchanged. */
+/* Recent lookups of a node in its routing and steering tables:
+ * destination, table, FIB generation -> FIB value (SIM_FIB_NONE
+ * included). A node sees few destinations at a time (in the 5G transport,
+ * a transit router forwards most packets to a handful of uSID
+ * containers), so most packets skip the trie walks. Exact: an entry holds
+ * only while its table is unchanged. Direct-mapped by a hash of the whole
+ * address; 32 bytes an entry, one cache line per probe. */
 typedef struct {
   SimIp6Addr dst;
   uint64_t generation;
-  uint32_t k;
-  uint32_t value; /* 0: empty (SID values are never 0) */
-} Ip6SidCache;
+  uint32_t table; /* table index, | IP6_DST_CACHE_STEER for its steering table;
+                   * IP6_DST_CACHE_EMPTY: unused */
+  uint32_t value;
+} Ip6DstCache;
 
-#define IP6_SID_CACHE 4
+#define IP6_DST_CACHE_STEER 0x80000000u
+#define IP6_DST_CACHE_EMPTY UINT32_MAX
 
+#define IP6_DST_CACHE_BITS 4
+#define IP6_DST_CACHE (1u << IP6_DST_CACHE_BITS)
+
+/* Fields are in the order of the forwarding path: the first two cache
+ * lines hold what a hop reads (a large network's nodes are not in cache). */
 struct _SimIp6 {
   SimNode *node;
   SimNet *net;
   SimFib *fib;
   GArray *nh;    /* Ip6NextHop */
+  GPtrArray *steer;       /* SimFib * per table index (NULL: none): steering
+                           * prefixes -> the module's id, consulted before
+                           * the routes of the table */
+  SimIp6RouteFunc sid_fn; /* local SIDs */
+  SimIp6RouteFunc steer_fn;
+  void *route_data;
+  /* routing tables besides the main one (VRFs): NULL until one is added */
+  GPtrArray *tables;      /* SimFib *, index k >= 1 is table_ids[k - 1] */
+  GArray *iface_table;    /* uint32_t table index per interface index */
+  GArray *filtered;       /* uint8_t per interface: ingress filter on */
+  unsigned depth;         /* nested lookups of the packet being processed */
+  uint32_t hash_salt;
+  SimUdp *udp;    /* NULL until UDP is used on the node */
+  Ip6Frag *frag;  /* NULL until fragments or Packet Too Big are seen */
+  unsigned max_ext_headers;
+  _Alignas(64) SimIp6Stats stats; /* the counters of every packet start the third line */
+  _Alignas(32) Ip6DstCache dst_cache[IP6_DST_CACHE];
   GArray *outs;  /* uint32_t interface indices */
   GArray *gws;   /* SimIp6Addr next-hop address per entry of outs (:: = on-link) */
   GArray *addrs; /* Ip6AddrEntry */
   GArray *protos; /* Ip6Proto, NULL until one is registered */
-  SimUdp *udp;    /* NULL until UDP is used on the node */
-  Ip6Frag *frag;  /* NULL until fragments or Packet Too Big are seen */
   struct _SimNd *nd; /* Neighbor Discovery, on nodes with multi-access links */
-  uint32_t hash_salt;
+  GArray *table_ids;      /* uint32_t */
+  SimIp6FilterFunc filter_fn;
+  void *filter_data;
   /* RFC 4443 §2.4 (f) token bucket */
   double icmp_rate;
   uint32_t icmp_burst;
@@ -102,23 +137,6 @@ struct _SimIp6 {
   void *echo_data;
   SimIp6SrhFunc srh_fn;
   void *srh_data;
-  unsigned max_ext_headers;
-  /* routing tables besides the main one (VRFs): NULL until one is added */
-  GPtrArray *tables;      /* SimFib *, index k >= 1 is table_ids[k - 1] */
-  GArray *table_ids;      /* uint32_t */
-  GArray *iface_table;    /* uint32_t table index per interface index */
-  GPtrArray *steer;       /* SimFib * per table index (NULL: none): steering
-                           * prefixes -> the module's id, consulted before
-                           * the routes of the table */
-  SimIp6RouteFunc sid_fn; /* local SIDs */
-  Ip6SidCache sid_cache[IP6_SID_CACHE];
-  SimIp6RouteFunc steer_fn;
-  void *route_data;
-  unsigned depth;         /* nested lookups of the packet being processed */
-  GArray *filtered;       /* uint8_t per interface: ingress filter on */
-  SimIp6FilterFunc filter_fn;
-  void *filter_data;
-  SimIp6Stats stats;
 };
 
 typedef enum {

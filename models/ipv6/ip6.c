@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -95,11 +96,31 @@ sim__ip6_find_upper(const uint8_t *b, size_t real, uint8_t *proto, size_t *off)
   return false;
 }
 
+/* The sum of @sum and the big-endian 16-bit words of @data (an odd last
+ * byte padded with zero), folded to 32 bits. Eight bytes at a time: the
+ * words at even and odd positions of a 64-bit load are summed in two
+ * 32-bit lanes each, emptied before they can overflow, so the result is
+ * the same number as a word-by-word sum. */
 uint32_t
 sim_inet_sum(uint32_t sum, const uint8_t *data, size_t len)
 {
+  const uint64_t lane_mask = UINT64_C(0x0000ffff0000ffff);
   uint64_t s = sum;
   size_t i = 0;
+  while (len - i >= 8) {
+    /* at most 4096 loads per round: each 32-bit lane takes two 16-bit
+     * words per load, 2 * 4096 * 0xffff < 2^32 */
+    size_t end = i + MIN((len - i) & ~(size_t)7, (size_t)8 * 4096);
+    uint64_t lanes = 0;
+    for (; i < end; i += 8) {
+      uint64_t x;
+      memcpy(&x, data + i, 8);
+      x = GUINT64_FROM_BE(x);
+      lanes += x & lane_mask;
+      lanes += (x >> 16) & lane_mask;
+    }
+    s += (lanes & 0xffffffffu) + (lanes >> 32);
+  }
   for (; i + 1 < len; i += 2)
     s += (uint32_t)((data[i] << 8) | data[i + 1]);
   if (i < len)
@@ -117,15 +138,33 @@ sim_inet_fold(uint32_t sum)
   return (uint16_t)~sum;
 }
 
+/* The sum of the eight big-endian 16-bit words of @a (exact). */
+static inline uint64_t
+addr_words_sum(const SimIp6Addr *a)
+{
+  const uint64_t lane_mask = UINT64_C(0x0000ffff0000ffff);
+  uint64_t x, y;
+  memcpy(&x, a->b, 8);
+  memcpy(&y, a->b + 8, 8);
+  x = GUINT64_FROM_BE(x);
+  y = GUINT64_FROM_BE(y);
+  uint64_t lanes = (x & lane_mask) + ((x >> 16) & lane_mask) + (y & lane_mask) +
+                   ((y >> 16) & lane_mask);
+  return (lanes & 0xffffffffu) + (lanes >> 32);
+}
+
+/* RFC 8200 §8.1: source, destination, upper-layer length (32 bits) and
+ * three zero bytes before the next header - summed as words, the same
+ * number as sim_inet_sum() over those 40 bytes. */
 uint32_t
 sim_ip6_pseudo_sum(const SimIp6Addr *src, const SimIp6Addr *dst, uint32_t length,
                    uint8_t next_header)
 {
-  uint32_t s = sim_inet_sum(0, src->b, 16);
-  s = sim_inet_sum(s, dst->b, 16);
-  uint8_t tail[8] = { (uint8_t)(length >> 24), (uint8_t)(length >> 16), (uint8_t)(length >> 8),
-                      (uint8_t)length, 0, 0, 0, next_header };
-  return sim_inet_sum(s, tail, 8);
+  uint64_t s = addr_words_sum(src) + addr_words_sum(dst) + (length >> 16) + (length & 0xffff) +
+               next_header;
+  while (s >> 32)
+    s = (s & 0xffffffffu) + (s >> 32);
+  return (uint32_t)s;
 }
 
 uint16_t
@@ -133,9 +172,9 @@ sim_ip6_upper_checksum(const SimPacket *p, const SimIp6Addr *src, const SimIp6Ad
                        uint8_t next_header)
 {
   /* virtual payload is zeros: it adds nothing but its length */
-  uint32_t len = (uint32_t)sim_packet_length(p);
+  uint32_t len = (uint32_t)sim__packet_length(p);
   uint32_t s = sim_ip6_pseudo_sum(src, dst, len, next_header);
-  s = sim_inet_sum(s, sim_packet_data(p), sim_packet_real_length(p));
+  s = sim_inet_sum(s, sim__packet_data(p), sim__packet_real_length(p));
   return sim_inet_fold(s);
 }
 
@@ -169,7 +208,7 @@ ip6_free(void *data)
         sim_fib_free(ip->steer->pdata[k]);
     g_ptr_array_unref(ip->steer);
   }
-  g_free(ip);
+  g_aligned_free(ip);
 }
 
 static Ip6Shared *
@@ -192,7 +231,7 @@ sim_ip6_install(SimNode *node)
   SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
   if (ip)
     return ip;
-  ip = g_new0(SimIp6, 1);
+  ip = g_aligned_alloc0(1, sizeof(SimIp6), 64);
   ip->node = node;
   ip->net = sim_node_net(node);
   ip->fib = sim_fib_new();
@@ -207,6 +246,8 @@ sim_ip6_install(SimNode *node)
   /* per-node salt so that ECMP choices do not polarise along a path */
   uint64_t x = (uint64_t)sim_node_index(node) * UINT64_C(0x9e3779b97f4a7c15);
   ip->hash_salt = (uint32_t)(x >> 32);
+  for (unsigned i = 0; i < IP6_DST_CACHE; i++)
+    ip->dst_cache[i].table = IP6_DST_CACHE_EMPTY;
   shared_of(ip->net);
   sim_node_set_slot(node, SIM_NODE_SLOT_IP6, ip, ip6_free);
   sim_node_set_recv(node, ip6_recv);
@@ -305,13 +346,16 @@ fib_at(const SimIp6 *ip, unsigned k)
   return k == 0 ? ip->fib : ip->tables->pdata[k];
 }
 
+static inline uint32_t cached_lookup(SimIp6 *ip, uint32_t table, const SimFib *fib,
+                                     const SimIp6Addr *dst);
+
 /* The steering id of @dst in table @k, or SIM_FIB_NONE. */
 static inline uint32_t
-steer_lookup(const SimIp6 *ip, unsigned k, const SimIp6Addr *dst)
+steer_lookup(SimIp6 *ip, unsigned k, const SimIp6Addr *dst)
 {
   if (SIM_LIKELY(!ip->steer) || k >= ip->steer->len || !ip->steer->pdata[k])
     return SIM_FIB_NONE;
-  return sim_fib_lookup(ip->steer->pdata[k], dst, NULL);
+  return cached_lookup(ip, k | IP6_DST_CACHE_STEER, ip->steer->pdata[k], dst);
 }
 
 /* The table index an interface's packets are looked up in. */
@@ -504,10 +548,16 @@ sim_ip6_table_add_steering(SimIp6 *ip, uint32_t table, const SimIp6Prefix *prefi
 
 /* ---- addresses ---------------------------------------------------------------- */
 
+static inline const SimIp6Addr *
+gws_ptr(const SimIp6 *ip, uint32_t i)
+{
+  return &g_array_index(ip->gws, SimIp6Addr, i);
+}
+
 static uint32_t
 nh_add_gw(SimIp6 *ip, uint32_t kind, SimIface *const *out, const SimIp6Addr *gws, unsigned n)
 {
-  Ip6NextHop nh = { kind, n, ip->outs->len };
+  Ip6NextHop nh = { n == 1 ? out[0] : NULL, n, ip->outs->len, (uint8_t)kind, false };
   static const SimIp6Addr on_link;
   for (unsigned i = 0; i < n; i++) {
     uint32_t idx = sim_iface_index(out[i]);
@@ -515,6 +565,7 @@ nh_add_gw(SimIp6 *ip, uint32_t kind, SimIface *const *out, const SimIp6Addr *gws
     SimIp6Addr gw = gws ? gws[i] : on_link;
     g_array_append_val(ip->gws, gw);
   }
+  nh.has_gw = n == 1 && !sim_ip6_addr_is_unspecified(gws_ptr(ip, nh.first));
   g_array_append_val(ip->nh, nh);
   return ip->nh->len - 1;
 }
@@ -794,6 +845,11 @@ mix32(uint32_t h)
 static inline SimIface *
 nh_pick_gw(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash, const SimIp6Addr **gw)
 {
+  if (SIM_LIKELY(nh->n == 1)) {
+    if (gw)
+      *gw = nh->has_gw ? gws_ptr(ip, nh->first) : NULL;
+    return nh->out;
+  }
   uint32_t k = 0;
   if (nh->n > 1)
     k = (uint32_t)(((uint64_t)mix32(hash ^ ip->hash_salt) * nh->n) >> 32);
@@ -811,12 +867,36 @@ nh_pick(SimIp6 *ip, const Ip6NextHop *nh, uint32_t hash)
   return nh_pick_gw(ip, nh, hash, NULL);
 }
 
+/* sim_fib_lookup(@fib, @dst) for @table (a table index, or one with
+ * IP6_DST_CACHE_STEER for its steering FIB), through the node's cache of
+ * recent lookups. */
+static inline uint32_t
+cached_lookup(SimIp6 *ip, uint32_t table, const SimFib *fib, const SimIp6Addr *dst)
+{
+  uint64_t x, y;
+  memcpy(&x, dst->b, 8);
+  memcpy(&y, dst->b + 8, 8);
+  /* the table too: a destination's route and steering lookups go
+   * together */
+  uint64_t hash = (x ^ y ^ ((uint64_t)table << 32)) * UINT64_C(0x9e3779b97f4a7c15);
+  Ip6DstCache *c = &ip->dst_cache[hash >> (64 - IP6_DST_CACHE_BITS)];
+  uint64_t gen = sim__fib_generation(fib);
+  if (c->table == table && c->generation == gen && sim_ip6_addr_equal(&c->dst, dst))
+    return c->value;
+  uint32_t v = sim_fib_lookup(fib, dst, NULL);
+  c->dst = *dst;
+  c->generation = gen;
+  c->table = table;
+  c->value = v;
+  return v;
+}
+
 /* FIB lookup with one lazy-resolution attempt. Returns the next-hop
  * value (NH_LOCAL, an index, or SIM_FIB_NONE). */
 static uint32_t
 route_value(SimIp6 *ip, const SimIp6Addr *dst)
 {
-  uint32_t v = sim_fib_lookup(ip->fib, dst, NULL);
+  uint32_t v = cached_lookup(ip, 0, ip->fib, dst);
   if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
     Ip6Shared *sh = shared_of(ip->net);
     if (sh->resolve) {
@@ -871,8 +951,8 @@ flow_hash(const SimPacket *p, const SimIp6Header *h)
     return mix32(x ^ h->flow_label);
   x = mix32(x ^ h->next_header);
   if ((h->next_header == SIM_IPPROTO_UDP || h->next_header == SIM_IPPROTO_TCP) &&
-      sim_packet_real_length(p) >= SIM_IP6_HEADER_LEN + 4) {
-    const uint8_t *t = sim_packet_data(p) + SIM_IP6_HEADER_LEN;
+      sim__packet_real_length(p) >= SIM_IP6_HEADER_LEN + 4) {
+    const uint8_t *t = sim__packet_data(p) + SIM_IP6_HEADER_LEN;
     x = mix32(x ^ ((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]));
   }
   return x;
@@ -887,7 +967,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
                uint8_t next_header, const SimIp6SendOpts *opts)
 {
   SimNode *node = ip->node;
-  size_t upper = sim_packet_length(p);
+  size_t upper = sim__packet_length(p);
   if (upper > 0xffff) {
     sim_node_drop(node, NULL, p, SIM_DROP_TOO_BIG); /* jumbograms are not supported */
     return;
@@ -909,7 +989,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
       return;
     }
     h.src = *s;
-    sim_ip6_header_write(sim_packet_push(p, SIM_IP6_HEADER_LEN), &h);
+    sim_ip6_header_write(sim__packet_push(p, SIM_IP6_HEADER_LEN), &h);
     ip->stats.sent++;
     h.header_length = SIM_IP6_HEADER_LEN;
     h.upper_protocol = h.next_header;
@@ -931,7 +1011,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
       /* the hash needs the header and ports: write them first */
       static const SimIp6Addr unspecified;
       h.src = src ? *src : unspecified;
-      uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+      uint8_t *b = sim__packet_push(p, SIM_IP6_HEADER_LEN);
       sim_ip6_header_write(b, &h);
       out = nh_pick_gw(ip, nh, flow_hash(p, &h), &gw);
       sim_packet_pull(p, SIM_IP6_HEADER_LEN);
@@ -951,7 +1031,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     }
     h.src = *s;
   }
-  uint8_t *b = sim_packet_push(p, SIM_IP6_HEADER_LEN);
+  uint8_t *b = sim__packet_push(p, SIM_IP6_HEADER_LEN);
   sim_ip6_header_write(b, &h);
   ip->stats.sent++;
   if (!out) {
@@ -961,7 +1041,7 @@ sim_ip6_output(SimIp6 *ip, SimPacket *p, const SimIp6Addr *src, const SimIp6Addr
     return;
   }
   uint32_t mtu = sim_ip6_path_mtu(ip, dst, sim_iface_mtu(out));
-  if (SIM_UNLIKELY(sim_packet_length(p) > mtu)) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > mtu)) {
     /* RFC 8200 §5: the source fragments to the path MTU */
     sim__ip6_fragment_and_send(ip, out, p, mtu, gw);
     return;
@@ -976,7 +1056,7 @@ sim__ip6_link_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *
     sim_iface_send(out, p);
     return;
   }
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint8_t mac[6];
   if (b[24] == 0xff) {
     /* RFC 2464 §7: multicast needs no resolution */
@@ -1007,7 +1087,7 @@ loopback_deliver(SimContext *ctx, void *obj, SimEventArg arg)
   SimIp6 *ip = obj;
   SimPacket *p = arg.ptr;
   SimIp6Header h;
-  sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h);
+  sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h);
   ip->stats.rx++;
   if (h.next_header == SIM_IPPROTO_HOPOPTS && !sim__ip6_hop_by_hop(ip, NULL, p, &h))
     return;
@@ -1023,7 +1103,7 @@ void
 sim_ip6_deliver(SimIp6 *ip, SimIface *iface, SimPacket *p)
 {
   SimIp6Header h;
-  if (!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h)) {
+  if (!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h)) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -1061,11 +1141,11 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
   SimIp6 *ip = sim_node_slot(node, SIM_NODE_SLOT_IP6);
   ip->stats.rx++;
   SimIp6Header h;
-  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h))) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
-  size_t total = sim_packet_length(p);
+  size_t total = sim__packet_length(p);
   size_t want = SIM_IP6_HEADER_LEN + (size_t)h.payload_length;
   if (SIM_UNLIKELY(want != total)) {
     if (want > total) {
@@ -1087,27 +1167,7 @@ ip6_recv(SimNode *node, SimIface *iface, SimPacket *p)
     return;
   unsigned k = iface_tindex(ip, iface);
   SimFib *fib = fib_at(ip, k);
-  uint32_t v;
-  if (ip->sid_fn) {
-    /* a node with SIDs: its few SIDs take most of its packets, so their
-     * lookups are remembered (exactly: per destination, while the table
-     * is unchanged) */
-    Ip6SidCache *c = &ip->sid_cache[(h.dst.b[15] ^ h.dst.b[7]) & (IP6_SID_CACHE - 1)];
-    if (c->value && c->k == k && c->generation == sim_fib_generation(fib) &&
-        sim_ip6_addr_equal(&c->dst, &h.dst)) {
-      v = c->value;
-    } else {
-      v = sim_fib_lookup(fib, &h.dst, NULL);
-      if (NH_IS_SID(v)) {
-        c->dst = h.dst;
-        c->k = k;
-        c->generation = sim_fib_generation(fib);
-        c->value = v;
-      }
-    }
-  } else {
-    v = sim_fib_lookup(fib, &h.dst, NULL);
-  }
+  uint32_t v = cached_lookup(ip, k, fib, &h.dst);
   if (v == NH_LOCAL || is_all_nodes(&h.dst)) {
     /* one of our addresses, or all-nodes ff02::1 */
     deliver(ip, iface, p, &h);
@@ -1133,7 +1193,7 @@ void
 sim_ip6_forward(SimIp6 *ip, SimIface *iface, SimPacket *p, uint32_t table, unsigned flags)
 {
   SimIp6Header h;
-  if (SIM_UNLIKELY(!sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), &h))) {
+  if (SIM_UNLIKELY(!sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), &h))) {
     sim_node_drop(ip->node, iface, p, SIM_DROP_BAD_HEADER);
     return;
   }
@@ -1165,7 +1225,7 @@ sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header 
   }
   SimFib *fib = fib_at(ip, (unsigned)k);
   uint32_t v;
-  if (c->table == (uint32_t)k + 1 && c->generation == sim_fib_generation(fib) &&
+  if (c->table == (uint32_t)k + 1 && c->generation == sim__fib_generation(fib) &&
       sim_ip6_addr_equal(&c->dst, &h->dst)) {
     v = c->value;
   } else {
@@ -1175,7 +1235,7 @@ sim__ip6_forward_cached(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header 
     c->table = (uint32_t)k + 1;
     c->dst = h->dst;
     c->value = v;
-    c->generation = sim_fib_generation(fib);
+    c->generation = sim__fib_generation(fib);
   }
   ip->depth++;
   forward(ip, iface, p, h, (unsigned)k, v, flags);
@@ -1186,7 +1246,7 @@ void
 sim_ip6_transmit(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIface *out,
                  const SimIp6Addr *nexthop)
 {
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > sim_iface_mtu(out))) {
     sim_icmp6_error(ip, iface, p, SIM_ICMP6_PACKET_TOO_BIG, 0, sim_iface_mtu(out));
     sim_node_drop(ip->node, iface, p, SIM_DROP_TOO_BIG);
     return;
@@ -1253,7 +1313,7 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
       return;
     }
   }
-  if (SIM_UNLIKELY(sim_packet_length(p) > sim_iface_mtu(out))) {
+  if (SIM_UNLIKELY(sim__packet_length(p) > sim_iface_mtu(out))) {
     if (flags & SIM_IP6_FWD_FRAGMENT) {
       /* this node is the source (an encapsulating headend): it fragments */
       uint32_t mtu = sim_ip6_path_mtu(ip, &h->dst, sim_iface_mtu(out));
@@ -1269,7 +1329,7 @@ forward(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, unsigned k, 
   if (SIM_UNLIKELY(out == iface) && sim_iface_is_multiaccess(out))
     sim__nd_redirect(ip, iface, p, h, gw); /* RFC 4861 §8.2, before the hop limit changes */
   if (flags & SIM_IP6_FWD_HOP_LIMIT) {
-    uint8_t *b = sim_packet_data_writable(p);
+    uint8_t *b = sim__packet_data_writable(p);
     b[7] = (uint8_t)(h->hop_limit - 1);
   }
   ip->stats.forwarded++;
@@ -1352,13 +1412,13 @@ deliver(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h)
        * first fragment */
       p = whole;
       size_t off = h->header_length;
-      sim_ip6_header_read(sim_packet_data(p), sim_packet_real_length(p), h);
+      sim_ip6_header_read(sim__packet_data(p), sim__packet_real_length(p), h);
       h->header_length = (uint16_t)off;
-      h->upper_protocol = sim_packet_data(p)[off == SIM_IP6_HEADER_LEN ? 6 : 0];
+      h->upper_protocol = sim__packet_data(p)[off == SIM_IP6_HEADER_LEN ? 6 : 0];
       if (off > SIM_IP6_HEADER_LEN) {
         /* the Next Header field of the last unfragmentable header */
         size_t o = SIM_IP6_HEADER_LEN, last = 6;
-        const uint8_t *b = sim_packet_data(p);
+        const uint8_t *b = sim__packet_data(p);
         while (o < off) {
           last = o;
           o += ((size_t)b[o + 1] + 1) * 8;

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include "nd-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -63,7 +64,7 @@ entry_free(void *data)
   NdEntry *e = data;
   SimPacket *p = e->q_head;
   while (p) {
-    SimPacket *next = sim_packet_next(p);
+    SimPacket *next = sim__packet_next(p);
     sim_packet_free(p);
     p = next;
   }
@@ -210,15 +211,15 @@ sim__nd_send(SimIp6 *ip, SimIface *ifc, const SimIp6Addr *src, const SimIp6Addr 
   SimPacket *m = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM, len, 0);
   if (ip->nd)
     ip->nd->stats.bytes_sent += len + SIM_IP6_HEADER_LEN;
-  uint8_t *w = sim_packet_data_writable(m);
+  uint8_t *w = sim__packet_data_writable(m);
   memcpy(w, body, len);
   uint16_t ck = sim_ip6_upper_checksum(m, src, dst, SIM_IPPROTO_ICMPV6);
   w[2] = (uint8_t)(ck >> 8);
   w[3] = (uint8_t)ck;
   SimIp6Header h = { 0, 0, (uint16_t)len, SIM_IPPROTO_ICMPV6, 255, *src, *dst, 0, 0, 0, 0 };
-  uint8_t *ih = sim_packet_push(m, SIM_IP6_HEADER_LEN);
+  uint8_t *ih = sim__packet_push(m, SIM_IP6_HEADER_LEN);
   sim_ip6_header_write(ih, &h);
-  sim_packet_meta(m)->created = sim_now(sim_net_context(ip->net));
+  sim__packet_meta(m)->created = sim_now(sim_net_context(ip->net));
   sim_net_packet_created(ip->net, m);
   ip->stats.sent++;
   sim_iface_send_ether(ifc, m, mac);
@@ -344,8 +345,8 @@ sim__nd_flush_queue(SimNd *nd, NdEntry *e)
   e->q_head = e->q_tail = NULL;
   e->queued = 0;
   while (p) {
-    SimPacket *next = sim_packet_next(p);
-    sim_packet_set_next(p, NULL);
+    SimPacket *next = sim__packet_next(p);
+    sim__packet_set_next(p, NULL);
     sim_iface_send_ether(ifc, p, e->mac);
     p = next;
   }
@@ -371,8 +372,8 @@ entry_timer(SimContext *ctx, void *obj, SimEventArg arg)
      * Unreachable code 3 (address unreachable) */
     nd->stats.resolution_failures++;
     for (SimPacket *p = e->q_head; p;) {
-      SimPacket *next = sim_packet_next(p);
-      sim_packet_set_next(p, NULL);
+      SimPacket *next = sim__packet_next(p);
+      sim__packet_set_next(p, NULL);
       sim_icmp6_error(nd->ip, NULL, p, SIM_ICMP6_DST_UNREACH, 3, 0);
       sim_node_drop(nd->ip->node, ifc, p, SIM_DROP_ADDRESS_UNREACHABLE);
       p = next;
@@ -430,9 +431,9 @@ sim__nd_output(SimIp6 *ip, SimIface *out, SimPacket *p, const SimIp6Addr *nextho
     sim_node_drop(ip->node, out, p, SIM_DROP_ND_QUEUE_FULL);
     return;
   }
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   if (e->q_tail)
-    sim_packet_set_next(e->q_tail, p);
+    sim__packet_set_next(e->q_tail, p);
   else
     e->q_head = p;
   e->q_tail = p;
@@ -525,8 +526,8 @@ sim__ip6_own_address(SimIp6 *ip, const SimIp6Addr *a)
 static void
 ns_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t len = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t len = sim__packet_real_length(p);
   SimIp6Addr target;
   const uint8_t *slla;
   if (len < 24 || !sim__nd_parse_options(b, len, 24, OPT_SLLA, &slla)) {
@@ -587,8 +588,8 @@ ns_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 static void
 na_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t len = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t len = sim__packet_real_length(p);
   SimIp6Addr target;
   const uint8_t *tlla;
   if (len < 24 || !sim__nd_parse_options(b, len, 24, OPT_TLLA, &tlla)) {
@@ -656,7 +657,7 @@ na_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 void
 sim__nd_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   /* §6.1 / §7.1: hop limit 255 (not forwarded by a router), code 0 */
   if (h->hop_limit != 255 || b[1] != 0 || !iface) {
     sim__nd_bad(ip, iface, p);
@@ -706,7 +707,7 @@ sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const SimIp6He
   /* Redirected Header: as much of the packet as keeps the whole message
    * within the minimum MTU, in whole 8-byte units */
   size_t room = SIM_IP6_MIN_MTU - SIM_IP6_HEADER_LEN - o - 8;
-  size_t quote = MIN(sim_packet_length(p), room) & ~(size_t)7;
+  size_t quote = MIN(sim__packet_length(p), room) & ~(size_t)7;
   b[o] = OPT_REDIRECTED;
   b[o + 1] = (uint8_t)(1 + quote / 8);
   sim_packet_copy_out(p, 0, quote, b + o + 8);
@@ -719,14 +720,14 @@ sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const SimIp6He
   nd->stats.redirects_sent++;
   /* to the source's link-layer address, resolved like any unicast */
   SimPacket *m = sim_packet_new(sim_net_pool(ip->net), SIM_PACKET_DEFAULT_HEADROOM, o, 0);
-  uint8_t *w = sim_packet_data_writable(m);
+  uint8_t *w = sim__packet_data_writable(m);
   memcpy(w, b, o);
   uint16_t ck = sim_ip6_upper_checksum(m, src, &h->src, SIM_IPPROTO_ICMPV6);
   w[2] = (uint8_t)(ck >> 8);
   w[3] = (uint8_t)ck;
   SimIp6Header rh = { 0, 0, (uint16_t)o, SIM_IPPROTO_ICMPV6, 255, *src, h->src, 0, 0, 0, 0 };
-  sim_ip6_header_write(sim_packet_push(m, SIM_IP6_HEADER_LEN), &rh);
-  sim_packet_meta(m)->created = sim_now(sim_net_context(ip->net));
+  sim_ip6_header_write(sim__packet_push(m, SIM_IP6_HEADER_LEN), &rh);
+  sim__packet_meta(m)->created = sim_now(sim_net_context(ip->net));
   sim_net_packet_created(ip->net, m);
   nd->stats.bytes_sent += o + SIM_IP6_HEADER_LEN;
   ip->stats.sent++;
@@ -736,8 +737,8 @@ sim__nd_redirect(SimIp6 *ip, SimIface *iface, const SimPacket *p, const SimIp6He
 void
 sim__nd_redirect_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t len = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t len = sim__packet_real_length(p);
   const uint8_t *tlla;
   SimIp6Addr target, dst;
   /* §8.1: link-local source, length >= 40, options sane, destination not

@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include "nd-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -317,8 +318,8 @@ sim_nd_advertise(SimIp6 *ip, SimIface *iface, const SimRaConfig *cfg, GError **e
 static void
 rs_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t len = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t len = sim__packet_real_length(p);
   const uint8_t *slla;
   /* §6.1.1: length >= 8, options sane, no SLLA from the unspecified address */
   if (len < 8 || !sim__nd_parse_options(b, len, 8, OPT_SLLA, &slla) ||
@@ -740,8 +741,8 @@ prefix_option(SimSlaac *s, SimIface *iface, const uint8_t *o)
 static void
 ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t len = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t len = sim__packet_real_length(p);
   const uint8_t *slla;
   /* §6.1.2: link-local source, length >= 16, options sane */
   if (!sim_ip6_addr_is_link_local(&h->src) || len < 16 ||
@@ -818,7 +819,7 @@ ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 void
 sim__ra_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
-  switch (sim_packet_data(p)[0]) {
+  switch (sim__packet_data(p)[0]) {
   case ND_RS:
     if (!sim_node_is_forwarding(ip->node)) {
       sim_net_packet_delivered(ip->net, p); /* §6.2.6: hosts ignore RSs */

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 #include "../ipv4/ip4.h"
 
 #include <string.h>
@@ -161,12 +162,12 @@ udp_sendto4(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, uint1
     sim_node_drop(ip->node, NULL, payload, SIM_DROP_NO_IPV4);
     return;
   }
-  size_t len = sim_packet_length(payload) + SIM_UDP_HEADER_LEN;
+  size_t len = sim__packet_length(payload) + SIM_UDP_HEADER_LEN;
   if (len + SIM_IP4_HEADER_LEN > 0xffff) {
     sim_node_drop(ip->node, NULL, payload, SIM_DROP_TOO_BIG);
     return;
   }
-  uint8_t *h = sim_packet_push(payload, SIM_UDP_HEADER_LEN);
+  uint8_t *h = sim__packet_push(payload, SIM_UDP_HEADER_LEN);
   put_header(h, sock->port, dport, len);
   SimIp6Addr src = sim_ip4_mapped(s);
   uint16_t ck = checksum4(payload, &src, dst);
@@ -199,12 +200,12 @@ sim_udp_sendto(SimUdpSocket *sock, SimPacket *payload, const SimIp6Addr *dst, ui
     sock->cache_gen = sim_net_route_generation(ip->net);
     sock->cache_valid = true;
   }
-  size_t len = sim_packet_length(payload) + SIM_UDP_HEADER_LEN;
+  size_t len = sim__packet_length(payload) + SIM_UDP_HEADER_LEN;
   if (len > 0xffff) {
     sim_node_drop(ip->node, NULL, payload, SIM_DROP_TOO_BIG);
     return;
   }
-  uint8_t *h = sim_packet_push(payload, SIM_UDP_HEADER_LEN);
+  uint8_t *h = sim__packet_push(payload, SIM_UDP_HEADER_LEN);
   h[0] = (uint8_t)(sock->port >> 8);
   h[1] = (uint8_t)sock->port;
   h[2] = (uint8_t)(dport >> 8);
@@ -224,16 +225,16 @@ void
 sim__udp_input4(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
   SimNode *node = ip->node;
-  if (SIM_UNLIKELY(sim_packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
+  if (SIM_UNLIKELY(sim__packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
     return;
   }
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint16_t sport = (uint16_t)((b[0] << 8) | b[1]);
   uint16_t dport = (uint16_t)((b[2] << 8) | b[3]);
   uint16_t ulen = (uint16_t)((b[4] << 8) | b[5]);
   uint16_t ck = (uint16_t)((b[6] << 8) | b[7]);
-  if (SIM_UNLIKELY(ulen != sim_packet_length(p) || ulen < SIM_UDP_HEADER_LEN)) {
+  if (SIM_UNLIKELY(ulen != sim__packet_length(p) || ulen < SIM_UDP_HEADER_LEN)) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
     return;
   }
@@ -256,16 +257,16 @@ void
 sim__udp_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h)
 {
   SimNode *node = ip->node;
-  if (SIM_UNLIKELY(sim_packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
+  if (SIM_UNLIKELY(sim__packet_real_length(p) < SIM_UDP_HEADER_LEN)) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
     return;
   }
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   uint16_t sport = (uint16_t)((b[0] << 8) | b[1]);
   uint16_t dport = (uint16_t)((b[2] << 8) | b[3]);
   uint16_t ulen = (uint16_t)((b[4] << 8) | b[5]);
   uint16_t ck = (uint16_t)((b[6] << 8) | b[7]);
-  if (SIM_UNLIKELY(ulen != sim_packet_length(p) || ulen < SIM_UDP_HEADER_LEN)) {
+  if (SIM_UNLIKELY(ulen != sim__packet_length(p) || ulen < SIM_UDP_HEADER_LEN)) {
     sim_node_drop(node, iface, p, SIM_DROP_BAD_TRANSPORT);
     return;
   }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -98,7 +99,7 @@ sim_iface_send_ether_type(SimIface *iface, SimPacket *p, const uint8_t dst_mac[6
                           uint16_t ethertype)
 {
   g_return_if_fail(iface->framing == SIM_FRAMING_ETHERNET);
-  uint8_t *h = sim_packet_push(p, SIM_ETH_HEADER_LEN);
+  uint8_t *h = sim__packet_push(p, SIM_ETH_HEADER_LEN);
   memcpy(h, dst_mac, 6);
   memcpy(h + 6, iface->mac, 6);
   h[12] = (uint8_t)(ethertype >> 8);

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -142,7 +143,7 @@ static SimIface *
 iface_new(SimLink *link, SimNode *node, unsigned end)
 {
   SimNet *net = link->net;
-  SimIface *ifc = g_new0(SimIface, 1);
+  SimIface *ifc = g_aligned_alloc0(1, sizeof(SimIface), 64);
   sim_entity_init(net->ctx, &ifc->ent);
   ifc->node = node;
   ifc->link = link;
@@ -156,6 +157,7 @@ iface_new(SimLink *link, SimNode *node, unsigned end)
   ifc->qdisc = sim_qdisc_droptail_new(link->cfg.queue_packets, link->cfg.queue_bytes);
   ifc->qdisc->iface = ifc;
   ifc->up = true;
+  ifc->lossy = link->cfg.loss > 0 || link->cfg.ge_p > 0;
   sim_rng_init_entity(&ifc->rng, net->ctx, &ifc->ent, 0);
   /* 02:NN:NN:NN:II:II, locally administered unicast */
   ifc->mac[0] = 0x02;
@@ -213,8 +215,8 @@ wire_flush(SimIface *ifc, SimDropReason reason)
 {
   SimPacket *p = ifc->wire_head;
   while (p) {
-    SimPacket *next = sim_packet_next(p);
-    sim_packet_set_next(p, NULL);
+    SimPacket *next = sim__packet_next(p);
+    sim__packet_set_next(p, NULL);
     if (reason < SIM_DROP_N)
       sim_node_drop(ifc->peer->node, ifc->peer, p, reason);
     else
@@ -234,7 +236,7 @@ sim__link_free(SimLink *link)
     sim_qdisc_free(ifc->qdisc);
     if (ifc->mcast)
       g_array_unref(ifc->mcast);
-    g_free(ifc);
+    g_aligned_free(ifc);
   }
   g_free(link->name);
   g_free(link);
@@ -389,6 +391,8 @@ serialisation(const SimIface *ifc, size_t bytes)
 static bool
 draw_loss(SimIface *ifc)
 {
+  if (SIM_LIKELY(!ifc->lossy))
+    return false; /* the common case: no draw, no look at the link */
   const SimLinkConfig *c = &ifc->link->cfg;
   if (c->ge_p > 0) {
     /* Gilbert-Elliott: move the state, then lose with the state's rate */
@@ -408,7 +412,7 @@ static void
 transmit(SimIface *ifc, SimPacket *p, SimTime now)
 {
   SimContext *ctx = ifc->node->net->ctx;
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   SimTime ser = serialisation(ifc, len);
   ifc->busy_until = now + ser;
   ifc->stats.busy += ser;
@@ -416,11 +420,11 @@ transmit(SimIface *ifc, SimPacket *p, SimTime now)
   ifc->stats.tx_bytes += len;
   if (ifc->pcap)
     pcap_record(ifc->pcap, now, p);
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   m->wire_flags = draw_loss(ifc) ? WIRE_LOST : 0;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   if (ifc->wire_tail)
-    sim_packet_set_next(ifc->wire_tail, p);
+    sim__packet_set_next(ifc->wire_tail, p);
   else
     ifc->wire_head = p;
   ifc->wire_tail = p;
@@ -510,20 +514,20 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
     return; /* dropped when the link went down */
   SimPacket *p = tx->wire_head;
   g_assert(p != NULL);
-  tx->wire_head = sim_packet_next(p);
+  tx->wire_head = sim__packet_next(p);
   if (!tx->wire_head)
     tx->wire_tail = NULL;
   tx->wire_count--;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   SimIface *rx = tx->peer;
   SimNode *node = rx->node;
   node->net->counters.packet_hops++;
-  SimPacketMeta *m = sim_packet_meta(p);
+  SimPacketMeta *m = sim__packet_meta(p);
   if (m->wire_flags & WIRE_LOST) {
     sim_node_drop(node, rx, p, SIM_DROP_LINK_LOSS);
     return;
   }
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   rx->stats.rx_packets++;
   rx->stats.rx_bytes += len;
   if (rx->pcap)
@@ -534,8 +538,8 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       sim__switch_recv(node, rx, p);
       return;
     }
-    const uint8_t *eh = sim_packet_data(p);
-    unsigned type = sim_packet_real_length(p) < SIM_ETH_HEADER_LEN ? 0u : (unsigned)((eh[12] << 8) | eh[13]);
+    const uint8_t *eh = sim__packet_data(p);
+    unsigned type = sim__packet_real_length(p) < SIM_ETH_HEADER_LEN ? 0u : (unsigned)((eh[12] << 8) | eh[13]);
     if (type != SIM_ETHERTYPE_IPV6 && type != SIM_ETHERTYPE_IPV4) {
       sim_node_drop(node, rx, p, SIM_DROP_BAD_HEADER);
       return;
@@ -549,7 +553,7 @@ arrive(SimContext *ctx, void *obj, SimEventArg arg)
       recv4(node, rx, p);
       return;
     }
-  } else if (SIM_UNLIKELY(sim_packet_real_length(p) > 0 && (sim_packet_data(p)[0] >> 4) == 4)) {
+  } else if (SIM_UNLIKELY(sim__packet_real_length(p) > 0 && (sim__packet_data(p)[0] >> 4) == 4)) {
     recv4(node, rx, p); /* raw links: the version nibble tells */
     return;
   }

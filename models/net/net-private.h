@@ -27,40 +27,45 @@ struct _SimNode {
   uint32_t index;
   bool forwarding;
   bool is_switch; /* an Ethernet learning switch: frames go to switch.c */
-  char *name;
   GPtrArray *ifaces; /* SimIface*, owned by their links */
   SimNodeRecvFunc recv;
+  void *slots[SIM_NODE_SLOT_N]; /* in the first line with recv: every packet reads both */
   SimNodeRecvFunc recv4;
+  char *name;
   uint64_t drops[SIM_DROP_N];
-  void *slots[SIM_NODE_SLOT_N];
   GDestroyNotify slot_destroy[SIM_NODE_SLOT_N];
 };
 
+/* Fields in the order of the per-packet path (a large network's
+ * interfaces are not in cache): the first line holds what sending a
+ * packet reads, the second what its arrival reads. Allocated on a cache
+ * line. */
 struct _SimIface {
   SimEntity ent; /* origin of the events of this sending direction */
   SimNode *node;
-  SimLink *link;
   SimIface *peer;
-  uint32_t index; /* in node->ifaces */
-  char name[16];
-  /* sending direction */
-  uint64_t rate_bps;
-  SimTime delay;
-  uint32_t mtu;
-  uint32_t overhead; /* framing bytes on the wire */
-  SimFraming framing;
   SimQdisc *qdisc;
   SimTime busy_until;
+  SimTime delay;
+  uint64_t rate_bps;
+  uint32_t mtu;
+  uint32_t overhead; /* framing bytes on the wire */
+  /* second line */
+  SimFraming framing;
+  uint32_t epoch;   /* bumped when the link goes down: stale arrivals ignored */
   bool tx_scheduled; /* a transmit-complete event is pending */
   bool up;
-  uint32_t epoch;   /* bumped when the link goes down: stale arrivals ignored */
+  bool lossy;       /* the link's loss model can lose packets */
+  bool ge_bad;
+  uint32_t index; /* in node->ifaces */
   SimPacket *wire_head, *wire_tail; /* packets propagating to the peer, in order */
   uint32_t wire_count;
+  SimPcapWriter *pcap;
+  SimLink *link;
+  SimIfaceStats stats;
   /* loss */
   SimRng rng;
-  bool ge_bad;
-  SimIfaceStats stats;
-  SimPcapWriter *pcap;
+  char name[16];
   /* Ethernet */
   uint8_t mac[6];
   GArray *mcast; /* joined multicast MACs (uint64_t keys), NULL if none */

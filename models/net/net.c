@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -63,7 +64,7 @@ node_free(SimNode *node)
       node->slot_destroy[s](node->slots[s]);
   g_ptr_array_unref(node->ifaces);
   g_free(node->name);
-  g_free(node);
+  g_aligned_free(node);
 }
 
 void
@@ -194,7 +195,7 @@ void
 sim_net_packet_created(SimNet *net, SimPacket *p)
 {
   net->counters.created++;
-  sim_packet_meta(p)->trace_id = ++net->next_trace_id;
+  sim__packet_meta(p)->trace_id = ++net->next_trace_id;
 }
 
 void
@@ -247,7 +248,7 @@ sim_node_new(SimNet *net, const char *name, gboolean forwarding, GError **error)
     g_set_error(error, SIM_NET_ERROR, SIM_NET_ERROR_EXISTS, "duplicate node '%s'", name);
     return NULL;
   }
-  SimNode *node = g_new0(SimNode, 1);
+  SimNode *node = g_aligned_alloc0(1, sizeof(SimNode), 64);
   node->net = net;
   node->index = net->nodes->len;
   node->forwarding = forwarding;
@@ -321,7 +322,7 @@ sim_node_drop(SimNode *node, SimIface *iface, SimPacket *p, SimDropReason reason
   net->counters.dropped++;
   /* flood copies that other stations filter are not losses of the flow:
    * one copy of a flooded frame reaches its station */
-  uint64_t fid = sim_packet_meta_const(p)->flow_id;
+  uint64_t fid = sim__packet_meta_const(p)->flow_id;
   if (fid && fid <= net->flow_drops->len && reason != SIM_DROP_L2_FILTERED)
     g_array_index(net->flow_drops, uint64_t, fid - 1)++;
   sim_packet_free(p);

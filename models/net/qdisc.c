@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 SimQdisc *
 sim_qdisc_new(const SimQdiscClass *klass)
@@ -53,15 +54,15 @@ droptail_enqueue(SimQdisc *q, SimPacket *p, SimTime now)
 {
   (void)now;
   DropTail *d = (DropTail *)q;
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   if ((d->max_packets && q->n_packets + 1 > d->max_packets) ||
       (d->max_bytes && q->n_bytes + len > d->max_bytes)) {
     sim_qdisc_drop(q, p, SIM_DROP_QUEUE_FULL);
     return;
   }
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   if (d->tail)
-    sim_packet_set_next(d->tail, p);
+    sim__packet_set_next(d->tail, p);
   else
     d->head = p;
   d->tail = p;
@@ -77,12 +78,12 @@ droptail_dequeue(SimQdisc *q, SimTime now)
   SimPacket *p = d->head;
   if (!p)
     return NULL;
-  d->head = sim_packet_next(p);
+  d->head = sim__packet_next(p);
   if (!d->head)
     d->tail = NULL;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   q->n_packets--;
-  q->n_bytes -= sim_packet_length(p);
+  q->n_bytes -= sim__packet_length(p);
   return p;
 }
 

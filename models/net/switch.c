@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "net-private.h"
+#include "simpacket-private.h"
 
 #define SWITCH_AGING SIM_S(300)
 
@@ -58,11 +59,11 @@ sim__switch_recv(SimNode *node, SimIface *in, SimPacket *p)
 {
   SwitchState *s = node->slots[SIM_NODE_SLOT_L2];
   SimNet *net = node->net;
-  if (sim_packet_real_length(p) < SIM_ETH_HEADER_LEN) {
+  if (sim__packet_real_length(p) < SIM_ETH_HEADER_LEN) {
     sim_node_drop(node, in, p, SIM_DROP_BAD_HEADER);
     return;
   }
-  const uint8_t *h = sim_packet_data(p);
+  const uint8_t *h = sim__packet_data(p);
   SimTime now = sim_now(net->ctx);
   if (!(h[6] & 1)) {
     gint64 key = (gint64)sim__mac_key(h + 6);

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "classifier.h"
+#include "simpacket-private.h"
 
 #include "ip6.h"
 
@@ -269,9 +270,9 @@ sim_classifier_classify(const SimClassifier *c, const SimPacket *p, size_t l3_of
   Key k;
   k.ip = k.v6 = k.has_proto = k.has_ports = k.has_nrp = false;
   k.dscp = k.ecn = 0;
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   if (c->need & ~(uint32_t)SIM_CLASSIFIER_INGRESS && l3_offset < real) {
-    const uint8_t *b = sim_packet_data(p) + l3_offset;
+    const uint8_t *b = sim__packet_data(p) + l3_offset;
     size_t len = real - l3_offset;
     unsigned v = b[0] >> 4;
     if (v == 6 && len >= SIM_IP6_HEADER_LEN)
@@ -279,7 +280,7 @@ sim_classifier_classify(const SimClassifier *c, const SimPacket *p, size_t l3_of
     else if (v == 4 && len >= 20)
       parse4(&k, b, len);
   }
-  uint32_t ingress = sim_packet_meta_const(p)->ingress;
+  uint32_t ingress = sim__packet_meta_const(p)->ingress;
   const SimClassifierRule *r = (const SimClassifierRule *)(const void *)c->rules->data;
   for (guint i = 0; i < n; i++)
     if (rule_match(&r[i], &k, ingress))
@@ -292,8 +293,8 @@ sim_classifier_classify_frame(const SimClassifier *c, const SimPacket *p, const 
 {
   size_t off = 0;
   if (iface && sim_iface_is_ethernet(iface)) {
-    const uint8_t *b = sim_packet_data(p);
-    size_t len = sim_packet_real_length(p);
+    const uint8_t *b = sim__packet_data(p);
+    size_t len = sim__packet_real_length(p);
     off = 14;
     if (len >= 18 && rd16(b + 12) == 0x8100)
       off = 18;
@@ -344,13 +345,13 @@ gboolean
 sim_dscp_packet_set(SimPacket *p, size_t l3_offset, uint8_t dscp)
 {
   g_return_val_if_fail(p != NULL && dscp < 64, FALSE);
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   if (l3_offset >= real)
     return FALSE;
-  int cur = sim_dscp_get(sim_packet_data(p) + l3_offset, real - l3_offset);
+  int cur = sim_dscp_get(sim__packet_data(p) + l3_offset, real - l3_offset);
   if (cur < 0)
     return FALSE;
-  uint8_t *b = sim_packet_data_writable(p) + l3_offset;
+  uint8_t *b = sim__packet_data_writable(p) + l3_offset;
   if (b[0] >> 4 == 6)
     sim_dscp_ip6_set(b, dscp);
   else

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "meter.h"
+#include "simpacket-private.h"
 
 #include "ip4.h"
 #include "ip6.h"
@@ -153,8 +154,8 @@ sim_meter_dscp_color(uint8_t dscp)
 static int
 ip_header(const SimPacket *p, gboolean ethernet, size_t *off)
 {
-  const uint8_t *d = sim_packet_data(p);
-  size_t real = sim_packet_real_length(p);
+  const uint8_t *d = sim__packet_data(p);
+  size_t real = sim__packet_real_length(p);
   size_t o = 0;
   int want = 0;
   if (ethernet) {
@@ -187,7 +188,7 @@ sim_meter_packet_tos(const SimPacket *p, gboolean ethernet, uint8_t *tos)
   int v = ip_header(p, ethernet, &o);
   if (v < 0)
     return FALSE;
-  const uint8_t *b = sim_packet_data(p) + o;
+  const uint8_t *b = sim__packet_data(p) + o;
   *tos = v == 6 ? (uint8_t)((b[0] & 0x0f) << 4 | b[1] >> 4) : b[1];
   return TRUE;
 }
@@ -199,7 +200,7 @@ sim_meter_packet_set_tos(SimPacket *p, gboolean ethernet, uint8_t tos)
   int v = ip_header(p, ethernet, &o);
   if (v < 0)
     return FALSE;
-  uint8_t *b = sim_packet_data_writable(p) + o;
+  uint8_t *b = sim__packet_data_writable(p) + o;
   if (v == 6) {
     b[0] = (uint8_t)((b[0] & 0xf0) | tos >> 4);
     b[1] = (uint8_t)((b[1] & 0x0f) | (tos & 0x0f) << 4);
@@ -332,7 +333,7 @@ on_ethernet(const SimQdisc *q)
 static inline uint64_t
 ip_size(const SimQdisc *q, const SimPacket *p)
 {
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   return on_ethernet(q) && len >= SIM_ETH_HEADER_LEN ? len - SIM_ETH_HEADER_LEN : len;
 }
 
@@ -351,7 +352,7 @@ static inline void
 count_sent(MeterQdisc *mq, const SimPacket *p)
 {
   mq->stats.sent++;
-  mq->stats.sent_bytes += sim_packet_length(p);
+  mq->stats.sent_bytes += sim__packet_length(p);
 }
 
 /* ---- shaper --------------------------------------------------------------------- */
@@ -367,7 +368,7 @@ static void
 shaper_sync(Shaper *s)
 {
   s->mq.base.n_packets = s->child->n_packets + (s->head ? 1u : 0u);
-  s->mq.base.n_bytes = s->child->n_bytes + (s->head ? sim_packet_length(s->head) : 0);
+  s->mq.base.n_bytes = s->child->n_bytes + (s->head ? sim__packet_length(s->head) : 0);
 }
 
 static void
@@ -375,7 +376,7 @@ shaper_enqueue(SimQdisc *q, SimPacket *p, SimTime now)
 {
   Shaper *s = (Shaper *)q;
   s->mq.stats.arrivals++;
-  s->mq.stats.arrival_bytes += sim_packet_length(p);
+  s->mq.stats.arrival_bytes += sim__packet_length(p);
   if (ip_size(q, p) > s->tb.burst) {
     s->mq.stats.forced_drops++;
     sim_qdisc_drop(q, p, SIM_DROP_TOO_BIG);
@@ -482,7 +483,7 @@ police_enqueue(SimQdisc *q, SimPacket *p, SimTime now)
   Police *pl = (Police *)q;
   gboolean eth = on_ethernet(q);
   pl->mq.stats.arrivals++;
-  pl->mq.stats.arrival_bytes += sim_packet_length(p);
+  pl->mq.stats.arrival_bytes += sim__packet_length(p);
   uint8_t tos = 0;
   gboolean is_ip = sim_meter_packet_tos(p, eth, &tos);
   SimColor pre = is_ip ? sim_meter_dscp_color(tos >> 2) : SIM_COLOR_GREEN;
@@ -638,7 +639,7 @@ red_enqueue(SimQdisc *q, SimPacket *p, SimTime now)
 {
   Red *r = (Red *)q;
   r->mq.stats.arrivals++;
-  r->mq.stats.arrival_bytes += sim_packet_length(p);
+  r->mq.stats.arrival_bytes += sim__packet_length(p);
   if (!r->have_rng) {
     if (q->iface)
       sim_rng_init_entity(&r->rng, q->iface->node->net->ctx, &q->iface->ent, SIM_METER_RED_STREAM);
@@ -679,14 +680,14 @@ red_enqueue(SimQdisc *q, SimPacket *p, SimTime now)
     sim_qdisc_drop(q, p, SIM_DROP_QUEUE_FULL);
     return;
   }
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   if (r->tail)
-    sim_packet_set_next(r->tail, p);
+    sim__packet_set_next(r->tail, p);
   else
     r->head = p;
   r->tail = p;
   q->n_packets++;
-  q->n_bytes += sim_packet_length(p);
+  q->n_bytes += sim__packet_length(p);
 }
 
 static SimPacket *
@@ -696,12 +697,12 @@ red_dequeue(SimQdisc *q, SimTime now)
   SimPacket *p = r->head;
   if (!p)
     return NULL;
-  r->head = sim_packet_next(p);
+  r->head = sim__packet_next(p);
   if (!r->head)
     r->tail = NULL;
-  sim_packet_set_next(p, NULL);
+  sim__packet_set_next(p, NULL);
   q->n_packets--;
-  q->n_bytes -= sim_packet_length(p);
+  q->n_bytes -= sim__packet_length(p);
   if (q->n_packets == 0 && now < FLUSH_TIME)
     r->q_time = now;
   count_sent(&r->mq, p);

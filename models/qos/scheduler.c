@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include "scheduler.h"
+#include "simpacket-private.h"
 
 #include "netscenario.h"
 #include "qos-private.h"
@@ -83,7 +84,7 @@ backlog(const Class *c)
 static inline uint64_t
 backlog_bytes(const Class *c)
 {
-  return c->child->n_bytes + (c->head ? sim_packet_length(c->head) : 0u);
+  return c->child->n_bytes + (c->head ? sim__packet_length(c->head) : 0u);
 }
 
 static inline uint32_t
@@ -122,7 +123,7 @@ peek(Sched *s, Class *c, SimTime now)
     uint64_t b0 = backlog_bytes(c);
     c->head = c->child->klass->dequeue(c->child, now);
     if (c->head)
-      sim_packet_set_next(c->head, NULL);
+      sim__packet_set_next(c->head, NULL);
     settle(s, c, n0, b0, 0);
   }
   return c->head;
@@ -132,7 +133,7 @@ static inline SimPacket *
 take(Sched *s, Class *c)
 {
   SimPacket *p = c->head;
-  size_t len = sim_packet_length(p);
+  size_t len = sim__packet_length(p);
   c->head = NULL;
   c->st.sent_packets++;
   c->st.sent_bytes += len;
@@ -155,7 +156,7 @@ arrive(Sched *s, SimPacket *p, SimTime now, uint32_t *before)
   }
   uint64_t b0 = backlog_bytes(c);
   c->st.enq_packets++;
-  c->st.enq_bytes += sim_packet_length(p);
+  c->st.enq_bytes += sim__packet_length(p);
   c->child->iface = s->base.iface; /* child drops count at our interface */
   c->child->klass->enqueue(c->child, p, now);
   settle(s, c, n0, b0, 1);
@@ -297,7 +298,7 @@ drr_dequeue(SimQdisc *q, SimTime now)
         return NULL;
       continue;
     }
-    size_t len = sim_packet_length(p);
+    size_t len = sim__packet_length(p);
     if ((int64_t)len <= c->deficit) {
       c->deficit -= (int64_t)len;
       p = take(s, c);
@@ -388,7 +389,7 @@ static void
 wfq_schedule(Sched *s, Class *c)
 {
   uint64_t start = c->finish > s->vtime ? c->finish : s->vtime;
-  c->finish = start + (uint64_t)sim_packet_length(c->head) * c->inv_weight;
+  c->finish = start + (uint64_t)sim__packet_length(c->head) * c->inv_weight;
   heap_push(s, (uint32_t)(c - s->cls));
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "slice.h"
+#include "simpacket-private.h"
 
 #include "classifier.h"
 #include "ip4.h"
@@ -611,10 +612,10 @@ classify(const SimPacket *p, void *data)
 {
   const ClassifyData *cd = data;
   const SimSlicing *sl = cd->sl;
-  size_t real = sim_packet_real_length(p);
+  size_t real = sim__packet_real_length(p);
   if (real < cd->l3 + SIM_IP6_HEADER_LEN)
     return 0;
-  const uint8_t *b = sim_packet_data(p) + cd->l3;
+  const uint8_t *b = sim__packet_data(p) + cd->l3;
   if (b[0] >> 4 != 6)
     return 0;
   uint32_t n = sl->nrps->len;

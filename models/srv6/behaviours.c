@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "srv6-private.h"
+#include "simpacket-private.h"
 
 #include <string.h>
 
@@ -32,14 +33,14 @@ flavours(const SimSrv6Packet *pk)
 static inline uint8_t *
 bytes(SimSrv6Packet *pk)
 {
-  return sim_packet_data_writable(pk->p);
+  return sim__packet_data_writable(pk->p);
 }
 
 /* Time Exceeded for a hop limit <= 1; TRUE if the packet was dropped. */
 static bool
 hop_limit_expired(SimSrv6Packet *pk)
 {
-  if (sim_packet_data(pk->p)[7] > 1)
+  if (sim__packet_data(pk->p)[7] > 1)
     return false;
   sim_srv6_drop(pk, SIM_DROP_HOP_LIMIT, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
   return true;
@@ -59,7 +60,7 @@ send_next(SimSrv6Packet *pk)
   bool lx = linux_mode(pk);
   if (c && c->out) {
     if (lx) {
-      uint8_t *b = sim_packet_data_writable(p);
+      uint8_t *b = sim__packet_data_writable(p);
       if (b[7] <= 1) {
         sim_icmp6_error(ip, pk->iface, p, SIM_ICMP6_TIME_EXCEEDED, 0, 0);
         sim_node_drop(sim_ip6_node(ip), pk->iface, p, SIM_DROP_HOP_LIMIT);
@@ -182,8 +183,8 @@ send_inner4(SimSrv6Packet *pk, SimIp4 *ip4, SimIface *out, uint32_t nh4)
   SimPacket *p = pk->p;
   pk->p = NULL;
   if (linux_mode(pk)) {
-    uint8_t *b = sim_packet_data_writable(p);
-    if (sim_packet_real_length(p) < SIM_IP4_HEADER_LEN || b[8] <= 1) {
+    uint8_t *b = sim__packet_data_writable(p);
+    if (sim__packet_real_length(p) < SIM_IP4_HEADER_LEN || b[8] <= 1) {
       sim_node_drop(sim_ip6_node(pk->sr->ip), pk->iface, p, SIM_DROP_HOP_LIMIT);
       return;
     }
@@ -204,7 +205,7 @@ ultimate(SimSrv6Packet *pk)
      * End.X: the L3 adjacency J, End.T: a lookup in table T */
     sim_srv6_decapsulate(pk);
     /* the exposed packet is forwarded on its own header */
-    if (!sim_ip6_header_read(sim_packet_data(pk->p), sim_packet_real_length(pk->p), pk->h)) {
+    if (!sim_ip6_header_read(sim__packet_data(pk->p), sim__packet_real_length(pk->p), pk->h)) {
       sim_node_drop(sim_ip6_node(pk->sr->ip), pk->iface, pk->p, SIM_DROP_BAD_HEADER);
       pk->p = NULL;
       return;
@@ -238,7 +239,7 @@ static bool
 next_csid(SimSrv6Packet *pk)
 {
   unsigned b0 = pk->sid->cfg.lbl / 8u, c = pk->sid->cfg.lnfl / 8u;
-  const uint8_t *da = sim_packet_data(pk->p) + 24;
+  const uint8_t *da = sim__packet_data(pk->p) + 24;
   bool arg = false;
   for (unsigned i = b0 + c; i < 16; i++)
     arg |= da[i] != 0;
@@ -288,7 +289,7 @@ static void
 replace_csid(SimSrv6Packet *pk)
 {
   unsigned bl = pk->sid->cfg.lbl, nf = pk->sid->cfg.lnfl, k = index_bits(nf);
-  const uint8_t *pkt = sim_packet_data(pk->p);
+  const uint8_t *pkt = sim__packet_data(pk->p);
   unsigned mask = (1u << k) - 1;
   unsigned idx = pkt[39] & mask;
   const SimSrh *s = pk->srh;

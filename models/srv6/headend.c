@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 #include "srv6-private.h"
 
 #include <string.h>
@@ -88,8 +89,8 @@ get32(const uint8_t *b)
 uint32_t
 sim__srv6_flow_hash(const SimPacket *p)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t real = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t real = sim__packet_real_length(p);
   uint32_t x = 0x9e3779b9u;
   if (real >= SIM_IP6_HEADER_LEN && (b[0] >> 4) == 6) {
     for (int i = 8; i < 40; i += 4)
@@ -334,7 +335,7 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
    * inserted SRH ends with the original destination */
   SimIp6Addr list[SIM_SRH_MAX_SEGMENTS];
   unsigned ln = 0;
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   if (insert)
     memcpy(list[ln++].b, b + 24, 16);
   for (unsigned i = n; i-- > (reduced ? 1u : 0u);)
@@ -345,7 +346,7 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
   /* an NRP option in a Hop-by-Hop header of the new outer header: 2 bytes
    * of header, the option (type, length 4, NRP ID) = 8 bytes, no padding */
   size_t hbh_len = !insert && cfg->nrp_option ? 8 : 0;
-  size_t inner_len = sim_packet_length(p);
+  size_t inner_len = sim__packet_length(p);
   size_t overhead = (insert ? 0 : SIM_IP6_HEADER_LEN) + hbh_len + srh_len;
   if (inner_len + overhead - SIM_IP6_HEADER_LEN > 0xffff) {
     sim_node_drop(node, iface, p, SIM_DROP_TOO_BIG);
@@ -377,12 +378,12 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
   if (insert) {
     /* after the fixed header and a Hop-by-Hop header (RFC 8200 §4.1) */
     size_t at = SIM_IP6_HEADER_LEN, field = 6;
-    if (b[6] == SIM_IPPROTO_HOPOPTS && sim_packet_real_length(p) >= 48) {
+    if (b[6] == SIM_IPPROTO_HOPOPTS && sim__packet_real_length(p) >= 48) {
       at += ((size_t)b[41] + 1) * 8;
       field = 40;
     }
-    sim_packet_push(p, srh_len);
-    uint8_t *w = sim_packet_data_writable(p);
+    sim__packet_push(p, srh_len);
+    uint8_t *w = sim__packet_data_writable(p);
     memmove(w, w + srh_len, at);
     uint8_t nh = w[field];
     w[field] = SIM_IPPROTO_ROUTING;
@@ -427,7 +428,7 @@ sim__srv6_encapsulate(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint8_t inner_
       unsigned low = 20u - cfg->flow_label_tag_bits;
       fl = (fl & ((1u << low) - 1u)) | ((cfg->flow_label_tag << low) & 0xfffff);
     }
-    uint8_t *w = sim_packet_push(p, SIM_IP6_HEADER_LEN + hbh_len + srh_len);
+    uint8_t *w = sim__packet_push(p, SIM_IP6_HEADER_LEN + hbh_len + srh_len);
     uint8_t after = ln ? SIM_IPPROTO_ROUTING : inner_proto;
     SimIp6Header oh = { tc, fl, (uint16_t)(inner_len + hbh_len + srh_len),
                         hbh_len ? SIM_IPPROTO_HOPOPTS : after, hl, source, segs[0], 0, 0, 0, 0 };
@@ -538,19 +539,23 @@ sim_srv6_steer(SimSrv6 *sr, uint32_t table, const SimIp6Prefix *prefix, const Si
 static bool
 matches(const SimSrv6Match *m, const SimPacket *p)
 {
-  const uint8_t *b = sim_packet_data(p);
-  size_t real = sim_packet_real_length(p);
+  const uint8_t *b = sim__packet_data(p);
+  size_t real = sim__packet_real_length(p);
   uint8_t proto = 0, dscp;
   size_t off = 0;
+  bool need_upper = m->protocol || m->sport_max || m->dport_max;
   if ((b[0] >> 4) == 6) {
-    SimIp6Addr s, d;
-    memcpy(s.b, b + 8, 16);
-    memcpy(d.b, b + 24, 16);
-    if ((m->src.len && !sim_ip6_prefix_contains(&m->src, &s)) ||
-        (m->dst.len && !sim_ip6_prefix_contains(&m->dst, &d)))
-      return false;
+    if (m->src.len || m->dst.len) {
+      SimIp6Addr s, d;
+      memcpy(s.b, b + 8, 16);
+      memcpy(d.b, b + 24, 16);
+      if ((m->src.len && !sim_ip6_prefix_contains(&m->src, &s)) ||
+          (m->dst.len && !sim_ip6_prefix_contains(&m->dst, &d)))
+        return false;
+    }
     dscp = (uint8_t)((((b[0] & 0x0f) << 4) | (b[1] >> 4)) >> 2);
-    if (!sim__ip6_find_upper(b, real, &proto, &off))
+    /* the extension header walk only when a protocol or port is asked for */
+    if (need_upper && !sim__ip6_find_upper(b, real, &proto, &off))
       proto = 0;
   } else {
     if (m->src.len || m->dst.len)
@@ -632,7 +637,7 @@ steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4)
   SimSrv6Counters *cnt = rule->pol ? &rule->pol->counters : NULL;
   if (cnt) {
     cnt->packets++;
-    cnt->bytes += sim_packet_length(p);
+    cnt->bytes += sim__packet_length(p);
   }
   if (rule->pol) {
     const SegList *l = sim__srv6_policy_pick(rule->pol, hash);
@@ -652,7 +657,7 @@ steer(SimSrv6 *sr, SimIface *iface, SimPacket *p, uint32_t id, bool v4)
   if (iface && !sr->linux_compat) {
     /* RFC 8986 §5.1 S05: the headend forwards the inner packet: its hop
      * limit is checked and decremented */
-    uint8_t *b = sim_packet_data_writable(p);
+    uint8_t *b = sim__packet_data_writable(p);
     uint8_t hl = v4 ? b[8] : b[7];
     if (hl <= 1) {
       if (cnt)

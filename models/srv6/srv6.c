@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "ip6-private.h"
+#include "simpacket-private.h"
 #include "srv6-private.h"
 
 #include <string.h>
@@ -545,8 +546,8 @@ static gboolean
 ingress_filter(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h, void *data)
 {
   SimSrv6 *sr = data;
-  const uint8_t *b = sim_packet_data(p);
-  size_t real = sim_packet_real_length(p), off, field;
+  const uint8_t *b = sim__packet_data(p);
+  size_t real = sim__packet_real_length(p), off, field;
   bool srh_present = find_srh(b, real, &off, &field);
   if (!srh_present && !in_domain(sr, &h->dst))
     return TRUE;
@@ -592,8 +593,8 @@ sim_srv6_drop(SimSrv6Packet *pk, SimDropReason reason, uint8_t icmp_type, uint8_
 static bool
 walk(SimSrv6Packet *pk, SimSrh *srh_buf)
 {
-  const uint8_t *b = sim_packet_data(pk->p);
-  size_t real = sim_packet_real_length(pk->p);
+  const uint8_t *b = sim__packet_data(pk->p);
+  size_t real = sim__packet_real_length(pk->p);
   size_t off = pk->h->header_length, field = pk->h->next_header_field;
   uint8_t nh = pk->h->upper_protocol;
   if (off == SIM_IP6_HEADER_LEN)
@@ -646,7 +647,7 @@ sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t i
   SimSrv6 *sr = data;
   SimSrv6Sid *sid = sr->sids->pdata[id];
   sid->counters.packets++;
-  sid->counters.bytes += sim_packet_length(p);
+  sid->counters.bytes += sim__packet_length(p);
   SimSrh srh;
   SimSrv6Packet pk = { sr, sid, iface, p, h, NULL, 0, 0, 0 };
   if (!walk(&pk, &srh))
@@ -660,10 +661,10 @@ sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t i
     if (!whole)
       return;
     SimIp6Header wh;
-    sim_ip6_header_read(sim_packet_data(whole), sim_packet_real_length(whole), &wh);
-    if (wh.next_header == SIM_IPPROTO_HOPOPTS && sim_packet_real_length(whole) >= 48) {
-      wh.header_length = (uint16_t)(SIM_IP6_HEADER_LEN + ((size_t)sim_packet_data(whole)[41] + 1) * 8);
-      wh.upper_protocol = sim_packet_data(whole)[40];
+    sim_ip6_header_read(sim__packet_data(whole), sim__packet_real_length(whole), &wh);
+    if (wh.next_header == SIM_IPPROTO_HOPOPTS && sim__packet_real_length(whole) >= 48) {
+      wh.header_length = (uint16_t)(SIM_IP6_HEADER_LEN + ((size_t)sim__packet_data(whole)[41] + 1) * 8);
+      wh.upper_protocol = sim__packet_data(whole)[40];
       wh.next_header_field = 40;
     }
     *h = wh;
@@ -675,7 +676,7 @@ sid_input(SimIp6 *ip, SimIface *iface, SimPacket *p, SimIp6Header *h, uint32_t i
     /* RFC 8754 §2.1.2.2: verify when we hold the key; Parameter Problem
      * code 0 pointing at the HMAC TLV otherwise */
     gboolean have_key = FALSE;
-    if (!sim__srv6_hmac_check(sr, sim_packet_data(p), h, pk.srh, &have_key) &&
+    if (!sim__srv6_hmac_check(sr, sim__packet_data(p), h, pk.srh, &have_key) &&
         (have_key || sr->hmac_required)) {
       sim_srv6_drop(&pk, SIM_DROP_SRV6_HMAC, SIM_ICMP6_PARAM_PROBLEM, 0, pk.srh->hmac_off);
       return;
@@ -698,11 +699,11 @@ local_srh(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6Header *h, void
   SimSrv6 *sr = data;
   SimIp6Header hh = *h;
   /* restart the walk from the fixed header (or after Hop-by-Hop) */
-  const uint8_t *b = sim_packet_data(p);
+  const uint8_t *b = sim__packet_data(p);
   hh.header_length = SIM_IP6_HEADER_LEN;
   hh.upper_protocol = b[6];
   hh.next_header_field = 6;
-  if (b[6] == SIM_IPPROTO_HOPOPTS && sim_packet_real_length(p) >= 48) {
+  if (b[6] == SIM_IPPROTO_HOPOPTS && sim__packet_real_length(p) >= 48) {
     hh.header_length = (uint16_t)(SIM_IP6_HEADER_LEN + ((size_t)b[41] + 1) * 8);
     hh.upper_protocol = b[40];
     hh.next_header_field = 40;
