@@ -6,14 +6,16 @@
  * lookahead of conservative synchronisation: a rank may run that far
  * ahead of the others' clocks.
  *
- * sim_net_partition() is automatic and deterministic: node weights are 1
- * plus the node's degree (work grows with interfaces), nodes are ordered
- * by breadth-first search from a peripheral node (two sweeps, ties by
- * node index), and the order is cut into @ranks consecutive pieces of
- * equal weight; a piece of a BFS order is a connected band, so cut links
- * stay few on meshes, rings and trees. Then one pass moves boundary nodes
- * to the other side when that removes cut links without breaking the
- * balance (within 5 %).
+ * sim_net_partition() is automatic and deterministic, and looks for the
+ * largest lookahead that keeps the ranks balanced: node weights are 1
+ * plus the node's degree; for a threshold T (the link delays, longest
+ * first, then 0), links shorter than T join their nodes into groups that
+ * stay on one rank; the groups are ordered by breadth-first search from a
+ * peripheral group and the order is cut into @ranks bands of equal weight
+ * (or, when coarse groups make bands uneven, heaviest group first onto the
+ * lightest rank); one pass moves boundary groups where that cuts fewer
+ * links within 5 % balance. The first T whose split is within 15 % of the
+ * mean weight wins (docs/parallel.md).
  */
 #ifndef IPESIM_PARTITION_H
 #define IPESIM_PARTITION_H

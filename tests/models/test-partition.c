@@ -2,7 +2,7 @@
  * rank, every rank used, balance on a grid, few cut links on a grid and a
  * ring, the lookahead as the smallest delay of the cut links, the same
  * partition every time, one rank without cut, components, and the error
- * for more ranks than nodes. */
+ * for more ranks than nodes; long links cut before short ones. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -135,6 +135,53 @@ Test(partition, ring_lookahead_is_the_smallest_cut_delay)
   cr_assert(strstr(d, "2 ranks: nodes 4/4") && strstr(d, "2 cut links, lookahead ") &&
               strstr(d, sim_link_name(l)),
             "%s", d);
+  built_free(&b);
+}
+
+/* Links shorter than the longest workable threshold are not cut: the 5G
+ * transport network splits at the core (1 ms) over 2 ranks, between the
+ * aggregation and the core (250 us) over 4, above the pre-aggregation
+ * pairs (100 us) over 8, never through an access ring (10 us). */
+Test(partition, long_links_are_cut_first)
+{
+  Built b;
+  SimNet *net = build(&b, "[simulation]\nduration = 1ms\n[topology]\ntype = 5g\n");
+  static const struct {
+    uint32_t ranks;
+    SimTime lookahead;
+  } want[] = { { 2, SIM_MS(1) }, { 4, SIM_US(250) }, { 8, SIM_US(100) } };
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+    g_autoptr(SimPartition) p = partition(net, want[i].ranks);
+    check_consistent(net, p);
+    g_autofree char *d = sim_partition_describe(p);
+    cr_assert_geq(sim_partition_lookahead(p), want[i].lookahead, "%s", d);
+    cr_assert_leq(sim_partition_imbalance(p), 1.15, "%s", d);
+  }
+  built_free(&b);
+}
+
+/* Two clusters of 6 routers (links of 10 us inside) joined by two links
+ * of 5 ms: two ranks take one cluster each and cut only the long links,
+ * even where bands of a BFS order would cut a cluster. */
+Test(partition, clusters_split_at_the_long_links)
+{
+  GString *t = g_string_new("[simulation]\nduration = 1ms\n[defaults link]\ndelay = 10us\n");
+  for (int c = 0; c < 2; c++)
+    for (int i = 0; i < 6; i++) {
+      g_string_append_printf(t, "[node c%d_%d]\n", c, i);
+      for (int j = 0; j < i; j++)
+        g_string_append_printf(t, "[link c%d_%d-c%d_%d]\na = c%d_%d\nb = c%d_%d\n", c, j, c, i, c,
+                               j, c, i);
+    }
+  g_string_append(t, "[link x1]\na = c0_0\nb = c1_0\ndelay = 5ms\n"
+                     "[link x2]\na = c0_5\nb = c1_5\ndelay = 6ms\n");
+  Built b;
+  SimNet *net = build(&b, t->str);
+  g_string_free(t, TRUE);
+  g_autoptr(SimPartition) p = partition(net, 2);
+  cr_assert_eq(check_consistent(net, p), 2);
+  cr_assert_eq(sim_partition_lookahead(p), SIM_MS(5));
+  cr_assert_str_eq(sim_link_name(sim_partition_lookahead_link(p)), "x1");
   built_free(&b);
 }
 
