@@ -15,25 +15,8 @@
 # Prints "ok: ..." per check; stops with "FAIL: ..." at the first failure.
 set -eu
 
-top_builddir=${top_builddir:-.}
-top_srcdir=${top_srcdir:-.}
-srcdir=$(cd "$top_srcdir" && pwd)
-ipesim="$(cd "$top_builddir" && pwd)/ipesim"
+. "${top_srcdir:-.}/tests/tools/lib.sh"
 data="$srcdir/tests/data/plot"
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-ok() {
-  echo "ok: $*"
-}
-
-[ -x "$ipesim" ] || fail "no ipesim program at $ipesim"
 
 if command -v gnuplot >/dev/null 2>&1; then
   render=yes

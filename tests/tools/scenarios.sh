@@ -15,27 +15,9 @@
 # Prints "ok: ..." per check; stops with "FAIL: ..." at the first failure.
 set -eu
 
-top_builddir=${top_builddir:-.}
-top_srcdir=${top_srcdir:-.}
-srcdir=$(cd "$top_srcdir" && pwd)
-ipesim="$(cd "$top_builddir" && pwd)/ipesim"
-scen="$srcdir/scenarios"
+. "${top_srcdir:-.}/tests/tools/lib.sh"
 pcap_check="$srcdir/tests/tools/pcap-check.sh"
 results_doc="$srcdir/docs/results.md"
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-ok() {
-  echo "ok: $*"
-}
-
-[ -x "$ipesim" ] || fail "no ipesim program at $ipesim"
 
 # col FILE COLUMN [FIRST-FIELD]: COLUMN of the first data row, or of the row
 # whose first field is FIRST-FIELD. Fails when the column or row is missing.

@@ -15,25 +15,7 @@
 # Prints "ok: ..." per check; stops with "FAIL: ..." at the first failure.
 set -eu
 
-top_builddir=${top_builddir:-.}
-top_srcdir=${top_srcdir:-.}
-srcdir=$(cd "$top_srcdir" && pwd)
-ipesim="$(cd "$top_builddir" && pwd)/ipesim"
-scen="$srcdir/scenarios"
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-ok() {
-  echo "ok: $*"
-}
-
-[ -x "$ipesim" ] || fail "no ipesim program at $ipesim"
+. "${top_srcdir:-.}/tests/tools/lib.sh"
 
 # every run-K folder under $1 is complete: SHA256SUMS holds
 verify_runs() {
