@@ -1,18 +1,18 @@
 /* cmd-run.c - `ipesim run`, `ipesim check` and `ipesim list`.
  *
  *   ipesim run SCENARIO [-o DIR] [--set SECTION.KEY=VALUE]... [--seed N]
- *                       [--pcap NODE[:IFACE]|all]... [-q|-v]
- *   ipesim check SCENARIO [--set ...]
+ *                       [--pcap NODE[:IFACE]|all]... [--plot] [-j N] [--force] [-q|-v]
+ *   ipesim check SCENARIO [--set ...] [--ranks N]
  *   ipesim list
  *
- * ipesim_run_scenario() is shared with `ipesim test` (cmd-test.c).
- * A run builds the network, simulates until duration + drain and writes the
- * result tables, the manifest and the requested pcap files into DIR
- * (default results/<scenario name>/; run-N/ sub-folders when [simulation]
- * runs > 1). Errors name the file and line; the exit status is 0 on
- * success, 1 when the scenario or the run fails, 2 on bad usage. The
+ * `ipesim run` hands the scenario file to ipesim_run_file() (runner.c,
+ * shared with `ipesim test`): one run into DIR (default
+ * results/<scenario name>/), or a sweep into DIR/run-K/ with its tables.
+ * Errors name the file and line; the exit status is 0 on success, 1 when
+ * the scenario or a run fails, 130 when interrupted, 2 on bad usage. The
  * expectations of [expect] are evaluated after each run; those that fail
- * are reported on stderr without changing the exit status.
+ * are reported on stderr without changing the exit status. `ipesim check`
+ * builds the network (every parameter point of a sweep) without running it.
  */
 #include "config.h"
 
