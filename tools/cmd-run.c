@@ -261,8 +261,11 @@ ipesim_cmd_check(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) oc = g_option_context_new("SCENARIO - validate a scenario");
   g_option_context_add_main_entries(oc, entries, NULL);
-  if (!g_option_context_parse(oc, &argc, &argv, &error) || argc != 2) {
-    fprintf(stderr, "ipesim check: %s\n", error ? error->message : "expected one scenario file");
+  if (!g_option_context_parse(oc, &argc, &argv, &error) || argc != 2 || ranks < 0) {
+    fprintf(stderr, "ipesim check: %s\n",
+            error        ? error->message
+            : ranks < 0 ? "--ranks: expected a positive number of ranks"
+                         : "expected one scenario file");
     g_strfreev(sets);
     return 2;
   }

@@ -79,6 +79,22 @@ for f in "$scen"/*.ini; do
   ok "ipesim check $(basename "$f")"
 done
 
+"$ipesim" check "$scen/quickstart.ini" --ranks 2 > "$dir/ranks.out" ||
+  fail "ipesim check --ranks 2 failed"
+grep -q '^quickstart: partition: 2 ranks: nodes [0-9]*/[0-9]*, .* cut link.*, lookahead ' "$dir/ranks.out" ||
+  fail "ipesim check --ranks 2: no partition line: $(cat "$dir/ranks.out")"
+set +e
+"$ipesim" check "$scen/quickstart.ini" --ranks 30 > /dev/null 2> "$dir/ranks.err"
+st1=$?
+"$ipesim" check "$scen/quickstart.ini" --ranks -1 > /dev/null 2> "$dir/ranks2.err"
+st2=$?
+set -e
+[ $st1 -eq 1 ] && grep -q 'cannot split 8 nodes over 30 ranks (expected 1 to 8 ranks)' "$dir/ranks.err" ||
+  fail "--ranks 30: status $st1, $(cat "$dir/ranks.err")"
+[ $st2 -eq 2 ] && grep -q 'expected a positive number of ranks' "$dir/ranks2.err" ||
+  fail "--ranks -1: status $st2, $(cat "$dir/ranks2.err")"
+ok "ipesim check --ranks: the partition line; too many ranks and a negative count refused"
+
 # ---- quickstart: every result file, with its header ------------------------------------
 
 run quickstart "$scen/quickstart.ini"
