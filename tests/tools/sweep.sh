@@ -75,6 +75,11 @@ head -1 "$out/sweep-summary.csv" | grep -qx 'point,bulk,queue,metric,n,mean,sd,c
 [ "$(wc -l < "$out/sweep-summary.csv")" -eq 13 ] || fail "sweep-summary.csv: 4 points x 3 metrics expected"
 grep -q '^scenario=sw$' "$out/sweep.ini" && grep -q '^replications=3$' "$out/sweep.ini" ||
   fail "sweep.ini does not describe the sweep"
+# quickstart's expectations, summed up per expectation over the runs: at
+# 100 Mbit/s of bulk traffic nothing is congested (runs 0 to 5)
+grep -q '^expect: congested failed in 6 of 12 runs; first run-0: FAIL congested: ' "$dir/run1.err" ||
+  fail "failing expectations are not summed up per expectation: $(grep expect "$dir/run1.err")"
+[ "$(grep -c '^expect: congested' "$dir/run1.err")" -eq 1 ] || fail "one line per expectation expected"
 ok "product sweep with replications: 12 run folders, sweep.csv, sweep-summary.csv, sweep.ini"
 
 # the summary of point 3's delivered packets, from the three rows of sweep.csv
