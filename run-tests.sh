@@ -23,11 +23,16 @@ if [ ! -x configure ]; then
 fi
 mkdir -p "$builddir"
 cd "$builddir"
+# the distributed engine and its tests when Open MPI is installed
+mpi=
+if command -v mpirun > /dev/null 2>&1 && pkg-config --exists ompi-c 2> /dev/null; then
+  mpi=--with-mpi
+fi
 if [ ! -f Makefile ]; then
   if [ "$mode" = sanitizers ]; then
-    "$top/configure" --enable-werror --enable-sanitizers CFLAGS="-g -O1" > configure.out 2>&1
+    "$top/configure" --enable-werror --enable-sanitizers $mpi CFLAGS="-g -O1" > configure.out 2>&1
   else
-    "$top/configure" --enable-werror > configure.out 2>&1
+    "$top/configure" --enable-werror $mpi > configure.out 2>&1
   fi || { cat configure.out; echo "configure failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 if ! make -j"$jobs" > make.out 2>&1; then

@@ -48,6 +48,11 @@ struct _SimContext {
   GArray *hooks; /* SimHook */
   guint next_hook_id;
 
+  /* partitioned runs: the rank of each entity (NULL: not partitioned) */
+  uint16_t *entity_rank;
+  uint32_t n_entity_rank;
+  uint16_t rank;
+
   uint64_t progress_every;
   uint64_t progress_next;
   SimProgressFunc progress_fn;
@@ -109,6 +114,7 @@ sim_context_free(SimContext *ctx)
       h->destroy(h->data);
   }
   g_array_unref(ctx->hooks);
+  g_free(ctx->entity_rank);
   sim__heap_clear(&ctx->heap);
   sim__ladder_clear(&ctx->ladder);
   sim__event_slab_clear(&ctx->slab);
@@ -167,6 +173,10 @@ sim_schedule_at(SimContext *ctx, SimTime at, SimEntity *origin, SimEventFunc fn,
 {
   g_return_val_if_fail(at >= ctx->now && at < SIM_TIME_MAX, SIM_EVENT_HANDLE_NONE);
   g_return_val_if_fail(origin != NULL && fn != NULL, SIM_EVENT_HANDLE_NONE);
+  if (SIM_UNLIKELY(ctx->entity_rank != NULL) && !sim_context_owns_entity(ctx, origin->id)) {
+    origin->seq++; /* another rank runs it, with this key */
+    return SIM_EVENT_HANDLE_NONE;
+  }
   SimEvent *ev = sim__event_alloc(&ctx->slab);
   ev->fn = fn;
   ev->obj = obj;
@@ -188,6 +198,87 @@ sim_schedule(SimContext *ctx, SimTime delay, SimEntity *origin, SimEventFunc fn,
 {
   g_return_val_if_fail(delay >= 0 && delay < SIM_TIME_MAX - ctx->now, SIM_EVENT_HANDLE_NONE);
   return sim_schedule_at(ctx, ctx->now + delay, origin, fn, obj, arg);
+}
+
+SimEventHandle
+sim_schedule_keyed(SimContext *ctx, SimTime at, SimEntityId origin, uint32_t seq, SimEventFunc fn,
+                   void *obj, SimEventArg arg)
+{
+  g_return_val_if_fail(at >= ctx->now && at < SIM_TIME_MAX, SIM_EVENT_HANDLE_NONE);
+  g_return_val_if_fail(fn != NULL && origin != SIM_ENTITY_NONE, SIM_EVENT_HANDLE_NONE);
+  SimEvent *ev = sim__event_alloc(&ctx->slab);
+  ev->fn = fn;
+  ev->obj = obj;
+  ev->arg = arg;
+  ev->origin = origin;
+  ev->seq = seq;
+  if (ctx->kind == SIM_QUEUE_HEAP) {
+    sim__heap_push(&ctx->heap, at, ev);
+  } else {
+    ev->time = at;
+    sim__ladder_push(&ctx->ladder, ev);
+  }
+  return (SimEventHandle){ ev, ev->origin, ev->seq };
+}
+
+SimTime
+sim_next_event_time(SimContext *ctx)
+{
+  /* ladder: a cancelled record may be on top; its time is then a lower
+   * bound, which is all a conservative window needs */
+  return ctx->kind == SIM_QUEUE_HEAP ? sim__heap_min_time(&ctx->heap)
+                                     : sim__ladder_min_time(&ctx->ladder);
+}
+
+gboolean
+sim_context_owns_entity(const SimContext *ctx, SimEntityId id)
+{
+  if (!ctx->entity_rank || id >= ctx->n_entity_rank)
+    return TRUE;
+  uint16_t r = ctx->entity_rank[id];
+  return r == ctx->rank || r == SIM_RANK_ALL;
+}
+
+void
+sim_context_set_partition(SimContext *ctx, uint16_t rank, const uint16_t *entity_rank, uint32_t n)
+{
+  g_return_if_fail(!ctx->running && (entity_rank != NULL || n == 0));
+  g_free(ctx->entity_rank);
+  ctx->entity_rank = n ? g_memdup2(entity_rank, n * sizeof *entity_rank) : g_new0(uint16_t, 1);
+  ctx->n_entity_rank = n;
+  ctx->rank = rank;
+  /* keep the pending events of this rank's entities, with their keys */
+  GArray *keep = g_array_new(FALSE, FALSE, sizeof(SimEvent *));
+  GArray *times = g_array_new(FALSE, FALSE, sizeof(SimTime));
+  for (;;) {
+    SimTime t = ctx->kind == SIM_QUEUE_HEAP ? sim__heap_min_time(&ctx->heap)
+                                            : sim__ladder_min_time(&ctx->ladder);
+    if (t == SIM_TIME_MAX)
+      break;
+    SimEvent *ev = ctx->kind == SIM_QUEUE_HEAP ? sim__heap_pop(&ctx->heap)
+                                               : sim__ladder_pop(&ctx->ladder);
+    if (ev->fn == NULL) {
+      ctx->ladder.n_cancelled--;
+      sim__event_release(&ctx->slab, ev);
+    } else if (sim_context_owns_entity(ctx, ev->origin)) {
+      g_array_append_val(keep, ev);
+      g_array_append_val(times, t);
+    } else {
+      sim__event_release(&ctx->slab, ev);
+    }
+  }
+  for (guint i = 0; i < keep->len; i++) {
+    SimEvent *ev = g_array_index(keep, SimEvent *, i);
+    SimTime t = g_array_index(times, SimTime, i);
+    if (ctx->kind == SIM_QUEUE_HEAP) {
+      sim__heap_push(&ctx->heap, t, ev);
+    } else {
+      ev->time = t;
+      sim__ladder_push(&ctx->ladder, ev);
+    }
+  }
+  g_array_unref(keep);
+  g_array_unref(times);
 }
 
 static SimEvent *

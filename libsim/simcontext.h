@@ -244,6 +244,50 @@ SIM_API void sim_context_set_progress(SimContext *ctx, uint64_t every, SimProgre
 SIM_API void sim_context_set_trace_hash(SimContext *ctx, gboolean enable);
 SIM_API uint64_t sim_context_trace_hash(const SimContext *ctx);
 
+/* ---- partitioned runs ------------------------------------------------------------
+ *
+ * A partitioned (parallel) run builds the same model on every rank, then
+ * tells each rank's context which entities it owns. An event belongs to
+ * the rank of its origin entity: events of other ranks' entities are
+ * neither queued nor run here, but scheduling them still consumes the
+ * origin's sequence number, so the keys of the events a rank does run are
+ * those of the sequential run (DESIGN.md rule 3). Events that cross ranks
+ * (a packet arriving over a link between ranks) are inserted with the key
+ * the sending rank gave them (sim_schedule_keyed()). simpar.h runs the
+ * ranks in step. */
+
+/* Rank value of entities whose events run on every rank (e.g. the up and
+ * down events of a link between two ranks: each rank updates its side). */
+#define SIM_RANK_ALL UINT16_MAX
+
+/**
+ * sim_context_set_partition:
+ * @rank: this context's rank
+ * @entity_rank: (array length=n): the rank of each entity id, or
+ *   SIM_RANK_ALL; copied. Entities with ids >= @n count as SIM_RANK_ALL.
+ * Drops the pending events of other ranks' entities (setup scheduled
+ * every entity's first events on every rank) and filters later ones.
+ */
+SIM_API void sim_context_set_partition(SimContext *ctx, uint16_t rank, const uint16_t *entity_rank,
+                                       uint32_t n);
+/* TRUE if the events of @id run on this context's rank (always TRUE
+ * without a partition). */
+SIM_API gboolean sim_context_owns_entity(const SimContext *ctx, SimEntityId id);
+
+/**
+ * sim_schedule_keyed:
+ * Inserts an event with the key (@at, @origin, @seq) given by another
+ * rank. @at must not be before sim_now(). The origin's own counter on
+ * this rank is not touched. Returns a handle for sim_cancel().
+ */
+SIM_API SimEventHandle sim_schedule_keyed(SimContext *ctx, SimTime at, SimEntityId origin,
+                                          uint32_t seq, SimEventFunc fn, void *obj,
+                                          SimEventArg arg);
+
+/* Time of the earliest pending event, SIM_TIME_MAX if none (with the
+ * ladder queue, possibly of a cancelled one: a lower bound). */
+SIM_API SimTime sim_next_event_time(SimContext *ctx);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimContext, sim_context_free)
 
 G_END_DECLS

@@ -256,6 +256,51 @@ sim_histogram_merge(SimHistogram *h, const SimHistogram *other)
   return TRUE;
 }
 
+typedef struct {
+  uint32_t p;
+  uint32_t pad;
+  uint64_t base, len, n, min, max;
+  HistogramSum sum;
+} HistogramWire;
+
+void
+sim_histogram_serialize(const SimHistogram *h, GByteArray *out)
+{
+  g_return_if_fail(h != NULL && out != NULL);
+  HistogramWire w = { h->p, 0, h->base, h->len, h->n, h->min, h->max, h->sum };
+  g_byte_array_append(out, (const guint8 *)&w, sizeof w);
+  if (h->len)
+    g_byte_array_append(out, (const guint8 *)h->counts, (guint)(h->len * sizeof *h->counts));
+}
+
+size_t
+sim_histogram_merge_serialized(SimHistogram *h, const uint8_t *data, size_t len)
+{
+  g_return_val_if_fail(h != NULL && data != NULL, 0);
+  HistogramWire w;
+  if (len < sizeof w)
+    return 0;
+  memcpy(&w, data, sizeof w);
+  if (w.p != h->p || w.len > (len - sizeof w) / sizeof(uint64_t))
+    return 0;
+  size_t used = sizeof w + w.len * sizeof(uint64_t);
+  if (w.n == 0)
+    return used;
+  histogram_cover(h, w.base, w.base + w.len - 1);
+  const uint8_t *src = data + sizeof w;
+  uint64_t *dst = h->counts + (w.base - h->base);
+  for (size_t i = 0; i < w.len; i++) {
+    uint64_t c;
+    memcpy(&c, src + i * sizeof c, sizeof c);
+    dst[i] += c;
+  }
+  h->n += w.n;
+  h->sum += w.sum;
+  h->min = MIN(h->min, w.min);
+  h->max = MAX(h->max, w.max);
+  return used;
+}
+
 uint64_t
 sim_histogram_count(const SimHistogram *h)
 {

@@ -53,6 +53,13 @@ SIM_API void sim_histogram_add(SimHistogram *h, uint64_t value);
 SIM_API void sim_histogram_add_n(SimHistogram *h, uint64_t value, uint64_t count);
 /* Adds @other's counts; both must have the same precision. */
 SIM_API gboolean sim_histogram_merge(SimHistogram *h, const SimHistogram *other);
+/* Appends @h whole (counts, count, min, max, sum) to @out, in this
+ * machine's byte order: for another process of the same build. */
+SIM_API void sim_histogram_serialize(const SimHistogram *h, GByteArray *out);
+/* Merges a histogram that sim_histogram_serialize() wrote at @data into
+ * @h (same precision), exactly as sim_histogram_merge() would. Returns the
+ * bytes read, 0 if @data is not such a histogram. */
+SIM_API size_t sim_histogram_merge_serialized(SimHistogram *h, const uint8_t *data, size_t len);
 SIM_API uint64_t sim_histogram_count(const SimHistogram *h);
 SIM_API uint64_t sim_histogram_min(const SimHistogram *h); /* exact; 0 if empty */
 SIM_API uint64_t sim_histogram_max(const SimHistogram *h); /* exact; 0 if empty */

@@ -232,7 +232,9 @@ ipesim_cmd_run(int argc, char **argv)
     break;
   case IPESIM_RUN_INTERRUPTED: status = 130; break;
   case IPESIM_RUN_ERROR:
-    fprintf(stderr, "ipesim run: %s\n", error->message);
+    /* over several ranks, the rank that found the error reports it */
+    if (!g_error_matches(error, IPESIM_RANK_ERROR, 0))
+      fprintf(stderr, "ipesim run: %s\n", error->message);
     status = 1;
     break;
   }
@@ -305,7 +307,7 @@ ipesim_cmd_check(int argc, char **argv)
              sim_net_n_links(net), sim_net_n_flows(net), sim_net_n_pings(net),
              sim_time_format(sim_net_run_end(run), t));
       if (ranks > 0 && p == 0) {
-        g_autoptr(SimPartition) part = sim_net_partition(net, (uint32_t)ranks, &error);
+        g_autoptr(SimPartition) part = sim_net_run_partition(run, (uint32_t)ranks, &error);
         g_autofree char *d = part ? sim_partition_describe(part) : NULL;
         if (d) {
           printf("%s: partition: %s\n", sim_scenario_name(sc), d);

@@ -94,7 +94,10 @@ main(int argc, char **argv)
     if (strcmp(argv[1], commands[i].name) == 0) {
       g_autofree char *name = g_strdup_printf("ipesim %s", commands[i].name);
       argv[1] = name;
-      return commands[i].fn(argc - 1, argv + 1);
+      ipesim_mpi_start(&argc, &argv);
+      int status = commands[i].fn(argc - 1, argv + 1);
+      ipesim_mpi_finish();
+      return status;
     }
   }
   fprintf(stderr, "ipesim: unknown command '%s'\n\n", argv[1]);

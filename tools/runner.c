@@ -26,6 +26,11 @@
 #include "config.h"
 
 #include "netscenario.h"
+#ifdef IPESIM_WITH_MPI
+#include <mpi.h>
+#include "netpar.h"
+#include "simpar.h"
+#endif
 #include "simcontext.h"
 #include "simcsv.h"
 #include "simexpect.h"
@@ -727,6 +732,215 @@ default_jobs(void)
   return n ? n : 1;
 }
 
+/* ---- one run over several MPI ranks ------------------------------------------------------------ */
+
+G_DEFINE_QUARK(ipesim-rank-error-quark, ipesim_rank_error)
+
+#ifdef IPESIM_WITH_MPI
+static gboolean mpi_started;
+
+void
+ipesim_mpi_start(int *argc, char ***argv)
+{
+  /* only when mpirun started us: a plain `ipesim run` needs no MPI */
+  if (!g_getenv("OMPI_COMM_WORLD_SIZE") && !g_getenv("PMIX_RANK") && !g_getenv("PMI_RANK"))
+    return;
+  int provided = 0;
+  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  mpi_started = TRUE;
+}
+
+void
+ipesim_mpi_finish(void)
+{
+  if (mpi_started)
+    MPI_Finalize();
+  mpi_started = FALSE;
+}
+
+/* Collective: TRUE if every rank is @ok; else the lowest failing rank's
+ * error goes to @error on that rank, and a silent IPESIM_RANK_ERROR on the
+ * others. Consumes @local. */
+static gboolean
+agree(gboolean ok, GError *local, GError **error)
+{
+  int first = sim_par_world_first_failed(ok);
+  if (first < 0) {
+    g_clear_error(&local);
+    return TRUE;
+  }
+  if (first == sim_par_world_rank() && local) {
+    if (first > 0)
+      g_prefix_error(&local, "rank %d: ", first);
+    g_propagate_error(error, local);
+  } else {
+    g_clear_error(&local);
+    g_set_error(error, IPESIM_RANK_ERROR, 0, "rank %d failed", first);
+  }
+  return FALSE;
+}
+
+static IpesimRunStatus
+run_parallel(Runner *r, GError **error)
+{
+  const IpesimRunOptions *opt = r->opt;
+  int rank = sim_par_world_rank(), ranks = sim_par_world_size();
+  gboolean ok = TRUE;
+  GError *e = NULL;
+  int lock = -1;
+  g_autofree char *staging = g_build_filename(r->dir, ".partial", NULL);
+  g_auto(GStrv) previous = NULL;
+  SimScenario *sc = NULL;
+  SimRegistry *reg = NULL;
+  SimNetRun *run = NULL;
+  SimNetPar *np = NULL;
+  g_autofree char *desc = NULL; /* before the first goto: freed at every exit */
+  if (r->sweep) {
+    g_set_error(&e, IPESIM_RANK_ERROR, 1,
+                "a sweep cannot run under mpirun yet: run its runs one by one "
+                "(mpirun ... ipesim run DIR/run-K/manifest.ini) or without mpirun");
+    ok = FALSE;
+  } else if (opt->pcap) {
+    g_set_error(&e, IPESIM_RANK_ERROR, 1,
+                "--pcap: packet captures cannot be taken over several ranks yet; "
+                "run without mpirun to capture");
+    ok = FALSE;
+  } else if (rank == 0) {
+    /* the file system is rank 0's: the others only compute */
+    if (g_mkdir_with_parents(r->dir, 0755) != 0) {
+      g_set_error(&e, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", r->dir,
+                  g_strerror(errno));
+      ok = FALSE;
+    } else if ((lock = lock_dir(r->dir, &e)) < 0) {
+      ok = FALSE;
+    } else {
+      ipesim_remove_tree(staging);
+      g_autofree char *m = g_build_filename(r->dir, "manifest.ini", NULL);
+      g_autofree char *sums = g_build_filename(r->dir, "SHA256SUMS", NULL);
+      previous = listed_files(sums);
+      g_remove(sums);
+      g_remove(m);
+      if (g_mkdir_with_parents(staging, 0755) != 0) {
+        g_set_error(&e, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", staging,
+                    g_strerror(errno));
+        ok = FALSE;
+      }
+    }
+  }
+  if (!agree(ok, e, error))
+    goto out;
+  e = NULL;
+  sc = load_run(r, 0, &e);
+  if (!agree(sc != NULL, e, error))
+    goto out;
+  e = NULL;
+  reg = sim_net_registry_new();
+  SimNetBuildOptions bo = { -1, 0, NULL, staging };
+  double t0 = wall();
+  run = sim_net_build(sc, reg, &bo, &e);
+  if (!agree(run != NULL, e, error))
+    goto out;
+  e = NULL;
+  if (rank == 0 && !opt->quiet)
+    for (const char *const *w = sim_net_run_warnings(run); *w; w++)
+      fprintf(stderr, "warning: %s\n", *w);
+  np = sim_net_run_parallel(run, &desc, &e);
+  if (!agree(np != NULL, e, error))
+    goto out;
+  e = NULL;
+  sim_net_run_add_manifest(run, "build", r->build);
+  SimContext *ctx = sim_net_run_context(run);
+  SimNet *net = sim_net_run_net(run);
+  if (rank == 0 && !opt->quiet)
+    fprintf(stderr, "%s: partition: %s\n", sim_scenario_name(sc), desc);
+  if (rank == 0 && opt->verbose)
+    fprintf(stderr, "built %u nodes, %u links, %u flows in %.2fs\n", sim_net_n_nodes(net),
+            sim_net_n_links(net), sim_net_n_flows(net), wall() - t0);
+  double t1 = wall();
+  sim_net_par_run_until(np, sim_net_run_end(run));
+  double t2 = wall();
+  SimParStats ps;
+  sim_par_stats(sim_net_par_engine(np), &ps);
+  uint64_t mine = sim_events_executed(ctx);
+  double wait_max = sim_par_world_max(ps.sync_seconds / (t2 - t1));
+  double wait_min = sim_par_world_min(ps.sync_seconds / (t2 - t1));
+  double ev_max = sim_par_world_max((double)mine), ev_min = sim_par_world_min((double)mine);
+  sim_net_par_gather(np);
+  if (rank == 0) {
+    ok = sim_net_run_finish(run, sc, staging, t2 - t1, peak_rss_kb(), &e) &&
+         ipesim_write_run_plots(net, sim_scenario_name(sc), staging, &e) &&
+         write_sums(staging, &e);
+    if (ok) {
+      static const char *const last[] = { "manifest.ini", "SHA256SUMS", NULL };
+      for (char **f = previous; f && *f; f++) {
+        g_autofree char *path = g_build_filename(r->dir, *f, NULL);
+        g_remove(path);
+      }
+      ok = move_tree(staging, r->dir, last, &e);
+    }
+  }
+  if (!agree(ok, e, error))
+    goto out;
+  e = NULL;
+  if (rank == 0) {
+    if (!opt->quiet) {
+      const SimNetCounters *c = sim_net_counters(net);
+      printf("%s: %" G_GUINT64_FORMAT " events in %.3fs (%.2fM/s) over %d ranks, %" G_GUINT64_FORMAT
+             " packets sent, %" G_GUINT64_FORMAT " delivered, %" G_GUINT64_FORMAT
+             " dropped -> %s/\n",
+             sim_scenario_name(sc), sim_net_events_total(net), t2 - t1,
+             (double)sim_net_events_total(net) / (t2 - t1) / 1e6, ranks, c->created, c->delivered,
+             c->dropped, r->dir);
+      printf("%s: %" G_GUINT64_FORMAT " windows of %s, events per rank %.0f to %.0f, waiting %.0f %% "
+             "to %.0f %% of the run\n",
+             sim_scenario_name(sc), ps.windows,
+             sim_time_format(sim_par_lookahead(sim_net_par_engine(np)), (char[SIM_TIME_FORMAT_SIZE]){ 0 }),
+             ev_min, ev_max, 100 * wait_min, 100 * wait_max);
+    }
+    if (opt->outcomes)
+      evaluate(sc, NULL, r->dir, r->slots[0].outcomes);
+    if (opt->plot) {
+      g_autoptr(GError) pe = NULL;
+      if (!ipesim_render_run_plots(r->dir, &pe)) {
+        g_propagate_error(error, g_steal_pointer(&pe));
+        ok = FALSE;
+      }
+    }
+  }
+  r->slots[0].status = RUN_OK;
+out:
+  sim_net_par_free(np);
+  if (run)
+    sim_net_run_free(run);
+  if (reg)
+    sim_registry_free(reg);
+  if (sc)
+    sim_scenario_free(sc);
+  if (rank == 0) {
+    if (!ok || (error && *error))
+      ipesim_remove_tree(staging);
+    if (lock >= 0) {
+      g_autofree char *lpath = g_build_filename(r->dir, ".ipesim-lock", NULL);
+      g_remove(lpath);
+      close(lock);
+    }
+  }
+  return error && *error ? IPESIM_RUN_ERROR : IPESIM_RUN_OK;
+}
+#else
+void
+ipesim_mpi_start(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
+}
+
+void
+ipesim_mpi_finish(void)
+{
+}
+#endif
+
 IpesimRunStatus
 ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimRunOptions *opt,
                 GError **error)
@@ -781,7 +995,16 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
 
   IpesimRunStatus status = IPESIM_RUN_OK;
   int lock = -1;
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
+#ifdef IPESIM_WITH_MPI
+  const gboolean parallel = sim_par_world_size() > 1;
+#else
+  const gboolean parallel = FALSE;
+#endif
+  if (parallel) {
+#ifdef IPESIM_WITH_MPI
+    status = run_parallel(&r, error);
+#endif
+  } else if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", dir,
                 g_strerror(errno));
     status = IPESIM_RUN_ERROR;

@@ -43,8 +43,18 @@ typedef enum {
   IPESIM_RUN_ERROR        /* the scenario (or its single run) failed: @error */
 } IpesimRunStatus;
 
+/* Errors of a run over several MPI ranks that another rank reports: the
+ * rank that found them prints them, the others stay silent. */
+#define IPESIM_RANK_ERROR (ipesim_rank_error_quark())
+GQuark ipesim_rank_error_quark(void);
+
 /* Loads @path and applies the --set @sets (NULL-terminated, or NULL). */
 SimScenario *ipesim_load_scenario(const char *path, char **sets, GError **error);
+
+/* Under mpirun (./configure --with-mpi): MPI_Init when the program was
+ * started by mpirun, else nothing; ipesim_mpi_finish() at exit. */
+void ipesim_mpi_start(int *argc, char ***argv);
+void ipesim_mpi_finish(void);
 
 /* Runs the scenario file @path with the overrides @sets into @dir
  * (default results/<scenario name>): a single run into DIR itself; a
@@ -53,6 +63,8 @@ SimScenario *ipesim_load_scenario(const char *path, char **sets, GError **error)
  * sweep.ini (runner.c). Expectations of each run go to opt->outcomes. */
 IpesimRunStatus ipesim_run_file(const char *path, char **sets, const char *dir,
                                 const IpesimRunOptions *opt, GError **error);
+/* Started by mpirun with more than one rank, every rank runs the single
+ * run of @path together (docs/parallel.md); rank 0 writes the results. */
 
 /* Writes delay_cdf.gp (and autoconf_cdf.gp with autoconf.csv) into the
  * result folder @dir of @net; ipesim_render_run_plots() runs gnuplot on

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "app-private.h"
 #include "simpacket-private.h"
 #include "udp.h"
 #include "ip4.h"
@@ -54,6 +55,7 @@ struct _SimFlow {
   SimTime on_end;      /* on/off: end of the current on period */
   uint64_t max_seq;
   SimTime last_transit;
+  uint32_t pmtu_known; /* parallel runs: the source's path MTU, from its rank (0: ask) */
   SimFlowStats stats;
 };
 
@@ -501,6 +503,8 @@ sim_flow_path_mtu(const SimFlow *flow)
                        : NULL;
     return o4 ? sim_iface_mtu(o4) : local ? 65535 : 0;
   }
+  if (flow->pmtu_known)
+    return flow->pmtu_known;
   SimIface *out = sim_ip6_route_lookup(ip, &flow->dst_addr, 0, &local);
   if (!out)
     return local ? 65535 : 0;
@@ -695,4 +699,116 @@ sim_net_ping(const SimNet *net, uint32_t index)
   FlowTable *t = sim_net_slot(net, SIM_NET_SLOT_FLOWS);
   g_return_val_if_fail(t && index < t->pings->len, NULL);
   return t->pings->pdata[index];
+}
+
+/* ---- parallel runs ---------------------------------------------------------------------------- */
+
+SimEntity *
+sim__flow_entity(SimFlow *flow)
+{
+  return &flow->ent;
+}
+
+SimEntity *
+sim__ping_entity(SimPing *ping)
+{
+  return &ping->ent;
+}
+
+typedef struct {
+  uint64_t tx_packets, tx_bytes;
+  SimTime first_tx, last_tx;
+  uint32_t pmtu, pad;
+} FlowTxWire;
+
+typedef struct {
+  uint64_t rx_packets, rx_bytes;
+  SimWelford delay_stats;
+  double jitter_ps;
+  SimTime first_rx, last_rx;
+  uint64_t out_of_order, rx_within_bound;
+} FlowRxWire;
+
+typedef struct {
+  uint64_t sent, received;
+  SimWelford rtt_stats;
+} PingWire;
+
+void
+sim__flow_pack_tx(const SimFlow *flow, GByteArray *out)
+{
+  const SimFlowStats *st = &flow->stats;
+  FlowTxWire w = { st->tx_packets, st->tx_bytes, st->first_tx, st->last_tx,
+                   sim_flow_path_mtu(flow), 0 };
+  g_byte_array_append(out, (const guint8 *)&w, sizeof w);
+}
+
+size_t
+sim__flow_unpack_tx(SimFlow *flow, const uint8_t *data, size_t len)
+{
+  FlowTxWire w;
+  if (len < sizeof w)
+    return 0;
+  memcpy(&w, data, sizeof w);
+  SimFlowStats *st = &flow->stats;
+  st->tx_packets = w.tx_packets;
+  st->tx_bytes = w.tx_bytes;
+  st->first_tx = w.first_tx;
+  st->last_tx = w.last_tx;
+  flow->pmtu_known = w.pmtu;
+  return sizeof w;
+}
+
+void
+sim__flow_pack_rx(const SimFlow *flow, GByteArray *out)
+{
+  const SimFlowStats *st = &flow->stats;
+  FlowRxWire w = { st->rx_packets, st->rx_bytes,   st->delay_stats,  st->jitter_ps,
+                   st->first_rx,   st->last_rx,    st->out_of_order, st->rx_within_bound };
+  g_byte_array_append(out, (const guint8 *)&w, sizeof w);
+  sim_histogram_serialize(st->delay, out);
+}
+
+size_t
+sim__flow_unpack_rx(SimFlow *flow, const uint8_t *data, size_t len)
+{
+  FlowRxWire w;
+  if (len < sizeof w)
+    return 0;
+  memcpy(&w, data, sizeof w);
+  SimFlowStats *st = &flow->stats;
+  st->rx_packets = w.rx_packets;
+  st->rx_bytes = w.rx_bytes;
+  st->delay_stats = w.delay_stats;
+  st->jitter_ps = w.jitter_ps;
+  st->first_rx = w.first_rx;
+  st->last_rx = w.last_rx;
+  st->out_of_order = w.out_of_order;
+  st->rx_within_bound = w.rx_within_bound;
+  sim_histogram_reset(st->delay);
+  size_t h = sim_histogram_merge_serialized(st->delay, data + sizeof w, len - sizeof w);
+  return h ? sizeof w + h : 0;
+}
+
+void
+sim__ping_pack(const SimPing *ping, GByteArray *out)
+{
+  PingWire w = { ping->stats.sent, ping->stats.received, ping->stats.rtt_stats };
+  g_byte_array_append(out, (const guint8 *)&w, sizeof w);
+  sim_histogram_serialize(ping->stats.rtt, out);
+}
+
+size_t
+sim__ping_unpack(SimPing *ping, const uint8_t *data, size_t len)
+{
+  PingWire w;
+  if (len < sizeof w)
+    return 0;
+  memcpy(&w, data, sizeof w);
+  ping->stats.sent = w.sent;
+  ping->stats.received = w.received;
+  ping->stats.rtt_stats = w.rtt_stats;
+  sim_histogram_reset(ping->stats.rtt);
+  size_t h = sim_histogram_merge_serialized(ping->stats.rtt, data + sizeof w, len - sizeof w);
+  return h ? sizeof w + h : 0;
 }

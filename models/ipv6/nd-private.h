@@ -72,4 +72,7 @@ void sim__slaac_duplicate(SimIp6 *ip, Ip6AddrEntry *a, SimIface *iface);
 void sim__slaac_free(SimSlaac *s);
 void sim__advert_free(SimAdvert *a);
 
+/* The entity of @nd's timers (parallel runs give it its node's rank). */
+SimEntity *sim__nd_entity(SimNd *nd);
+
 #endif /* IPESIM_ND_PRIVATE_H */

@@ -773,3 +773,9 @@ sim__nd_redirect_input(SimIp6 *ip, SimIface *iface, SimPacket *p, const SimIp6He
     sim__nd_learn(nd, iface, &target, tlla, !sim_ip6_addr_equal(&target, &dst));
   sim_net_packet_delivered(ip->net, p);
 }
+
+SimEntity *
+sim__nd_entity(SimNd *nd)
+{
+  return &nd->ent;
+}

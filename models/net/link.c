@@ -24,6 +24,9 @@
 #include "config.h"
 
 #include "net-private.h"
+#ifdef IPESIM_WITH_MPI
+#include "simpar.h"
+#endif
 #include "simpacket-private.h"
 
 #include <string.h>
@@ -148,6 +151,7 @@ iface_new(SimLink *link, SimNode *node, unsigned end)
   ifc->node = node;
   ifc->link = link;
   ifc->index = node->ifaces->len;
+  ifc->remote = -1;
   g_snprintf(ifc->name, sizeof ifc->name, "eth%u", ifc->index);
   ifc->rate_bps = link->cfg.rate_bps;
   ifc->delay = link->cfg.delay;
@@ -408,6 +412,69 @@ draw_loss(SimIface *ifc)
   return c->loss > 0 && sim_rng_uniform(&ifc->rng) < c->loss;
 }
 
+#ifdef IPESIM_WITH_MPI
+/* ---- links between ranks ------------------------------------------------------
+ *
+ * The sending rank serialises, counts and draws the loss of a packet as
+ * always, then sends its bytes and metadata to the peer's rank for the
+ * arrival time (the message consumes the link end's sequence number like
+ * the local arrival event would). The receiving rank keeps the packets in
+ * flight on its copy of the sending end's wire, in order, and schedules
+ * arrive() with the sender's key: from there on the packet is handled as
+ * in a sequential run. A message stamped with an older epoch left before
+ * the link went down; the down event (run by both ranks) already passed
+ * here, so it is dropped as link_down, as wire_flush() would have. */
+
+typedef struct {
+  uint32_t iface; /* index of the sending end on its node (channel = the node) */
+  uint32_t epoch;
+  uint32_t real_len;
+  uint32_t pad;
+  uint64_t vlen;
+  SimPacketMeta meta;
+} RemoteHeader;
+
+static void
+send_remote(SimIface *ifc, SimPacket *p)
+{
+  size_t real = sim__packet_real_length(p);
+  RemoteHeader h = { ifc->index, ifc->epoch, (uint32_t)real, 0, p->vlen, *sim__packet_meta(p) };
+  uint8_t *d = sim_par_send(ifc->node->net->par, ifc->remote, ifc->busy_until + ifc->delay,
+                            &ifc->ent, ifc->node->index, sizeof h + real);
+  memcpy(d, &h, sizeof h);
+  memcpy(d + sizeof h, sim__packet_data(p), real);
+  sim_packet_free(p);
+}
+
+void
+sim__link_remote_recv(SimContext *ctx, void *user, SimTime at, SimEntityId origin, uint32_t seq,
+                      uint32_t channel, const uint8_t *data, size_t len)
+{
+  SimNet *net = user;
+  RemoteHeader h;
+  g_assert(len >= sizeof h && channel < net->nodes->len);
+  memcpy(&h, data, sizeof h);
+  SimNode *node = g_ptr_array_index(net->nodes, channel);
+  g_assert(h.iface < node->ifaces->len && sizeof h + h.real_len == len);
+  SimIface *tx = g_ptr_array_index(node->ifaces, h.iface);
+  SimPacket *p = sim_packet_new_from_bytes(net->pool, SIM_PACKET_DEFAULT_HEADROOM,
+                                           data + sizeof h, h.real_len, h.vlen);
+  *sim__packet_meta(p) = h.meta;
+  if (h.epoch != tx->epoch) {
+    sim_node_drop(tx->node, tx, p, SIM_DROP_LINK_DOWN);
+    return;
+  }
+  sim__packet_set_next(p, NULL);
+  if (tx->wire_tail)
+    sim__packet_set_next(tx->wire_tail, p);
+  else
+    tx->wire_head = p;
+  tx->wire_tail = p;
+  tx->wire_count++;
+  sim_schedule_keyed(ctx, at, origin, seq, arrive, tx, SIM_ARG_U64(h.epoch));
+}
+#endif
+
 static void
 transmit(SimIface *ifc, SimPacket *p, SimTime now)
 {
@@ -422,6 +489,12 @@ transmit(SimIface *ifc, SimPacket *p, SimTime now)
     pcap_record(ifc->pcap, now, p);
   SimPacketMeta *m = sim__packet_meta(p);
   m->wire_flags = draw_loss(ifc) ? WIRE_LOST : 0;
+#ifdef IPESIM_WITH_MPI
+  if (SIM_UNLIKELY(ifc->remote >= 0)) {
+    send_remote(ifc, p);
+    return;
+  }
+#endif
   sim__packet_set_next(p, NULL);
   if (ifc->wire_tail)
     sim__packet_set_next(ifc->wire_tail, p);
@@ -589,6 +662,10 @@ link_state(SimContext *ctx, void *obj, SimEventArg arg)
 {
   SimLink *link = obj;
   bool up = arg.u64 != 0;
+  SimNet *net = link->net;
+  if (SIM_UNLIKELY(net->node_rank != NULL) &&
+      net->rank != net->node_rank[link->end[0]->node->index])
+    net->events_repeated++; /* every rank runs it; it counts once */
   if (up == link->up)
     return;
   link->up = up;

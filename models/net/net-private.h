@@ -17,6 +17,14 @@ struct _SimNet {
   uint64_t route_generation;
   SimTime stop_time;
   GArray *flow_drops; /* uint64_t per flow id - 1 */
+  /* parallel runs (netpar.c): this rank's engine and the rank of each node */
+  void *par;           /* SimPar, NULL in a sequential run */
+  uint16_t *node_rank; /* NULL in a sequential run */
+  uint16_t rank;
+  uint64_t in_flight_elsewhere; /* rank 0, once gathered: packets live on the others */
+  uint64_t events_elsewhere;    /* rank 0, once gathered: events the others ran */
+  uint64_t events_repeated;     /* events every rank runs (up and down of a link between
+                                 * ranks), counted here but not on the link's first rank */
   void *slots[SIM_NET_SLOT_N];
   GDestroyNotify slot_destroy[SIM_NET_SLOT_N];
 };
@@ -58,6 +66,7 @@ struct _SimIface {
   bool lossy;       /* the link's loss model can lose packets */
   bool ge_bad;
   uint32_t index; /* in node->ifaces */
+  int32_t remote; /* parallel runs: the peer's rank when it is another, else -1 */
   SimPacket *wire_head, *wire_tail; /* packets propagating to the peer, in order */
   uint32_t wire_count;
   SimPcapWriter *pcap;
@@ -87,5 +96,10 @@ uint64_t sim__mac_key(const uint8_t mac[6]);
  * broadcast, or a joined multicast group). */
 bool sim__ether_accepts(const SimIface *rx, const uint8_t *dst);
 void sim__switch_recv(SimNode *node, SimIface *iface, SimPacket *p);
+
+/* Parallel runs (link.c): a packet that crossed from another rank, as
+ * that rank's link end sent it (a SimParRecvFunc; @user is the net). */
+void sim__link_remote_recv(SimContext *ctx, void *user, SimTime at, SimEntityId origin,
+                           uint32_t seq, uint32_t channel, const uint8_t *data, size_t len);
 
 #endif /* IPESIM_NET_PRIVATE_H */

@@ -146,9 +146,15 @@ sim_net_counters(const SimNet *net)
 }
 
 uint64_t
+sim_net_events_total(const SimNet *net)
+{
+  return sim_events_executed(net->ctx) + net->events_elsewhere;
+}
+
+uint64_t
 sim_net_in_flight(const SimNet *net)
 {
-  return sim_packet_pool_live(net->pool);
+  return sim_packet_pool_live(net->pool) + net->in_flight_elsewhere;
 }
 
 gboolean

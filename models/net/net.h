@@ -132,6 +132,9 @@ typedef struct {
 } SimNetCounters;
 
 SIM_API const SimNetCounters *sim_net_counters(const SimNet *net);
+/* Events executed by the network's context, and in a parallel run once
+ * gathered (rank 0), by every rank. */
+SIM_API uint64_t sim_net_events_total(const SimNet *net);
 /* Packets in queues, on wires and in pending events. */
 SIM_API uint64_t sim_net_in_flight(const SimNet *net);
 /* TRUE if created == delivered + dropped + in flight; else FALSE with the

@@ -44,6 +44,10 @@ struct _SimNetRun {
   SimRegistry *reg;
   GArray *vrfs; /* SimNetVrf: named VRFs ([vrf], [vpn]) */
   GPtrArray *expects; /* SimExpect of [expect], set at the end of the build */
+  /* [parallel] partition = given: the rank of each node, and where it was said */
+  uint32_t given_ranks;
+  uint32_t *given_rank;
+  char *given_where;
 };
 
 typedef struct {

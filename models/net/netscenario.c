@@ -15,6 +15,7 @@
 
 #include "netscenario-private.h"
 #include "results.h"
+#include "partition.h"
 #include "nd.h"
 #include "ip4.h"
 #include "qos-private.h"
@@ -463,6 +464,8 @@ sim_net_run_free(SimNetRun *run)
     return;
   if (run->manifest_extra)
     g_string_free(run->manifest_extra, TRUE);
+  g_free(run->given_rank);
+  g_free(run->given_where);
   for (guint i = 0; run->captures && i < run->captures->len; i++) {
     Capture *c = &g_array_index(run->captures, Capture, i);
     if (c->w)
@@ -1579,6 +1582,126 @@ match_nodes(SimNetRun *run, const char *pattern)
   return out;
 }
 
+/* [parallel]: `partition = auto | given` and, for a given partition,
+ * `rankN = NODE-PATTERNS` for N = 0, 1, ...: every node on exactly one
+ * rank. Read in every run (so that sequential runs check it too). */
+static gboolean
+parse_parallel(SimNetRun *run, GError **error)
+{
+  SimScenarioSection *sec = sim_scenario_get_section(run->sc, "parallel");
+  if (!sec)
+    return TRUE;
+  const char *mode = sim_scenario_section_get(sec, "partition", NULL);
+  if (mode && strcmp(mode, "auto") != 0 && strcmp(mode, "given") != 0) {
+    g_autofree char *w = where(sec, "partition");
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [parallel] partition: '%s' (expected auto or given)", w, mode);
+    return FALSE;
+  }
+  guint nk = 0;
+  const char **keys = sim_scenario_section_keys(sec, &nk);
+  uint32_t ranks = 0;
+  for (guint i = 0; i < nk; i++) {
+    if (strcmp(keys[i], "partition") == 0)
+      continue;
+    char *end = NULL;
+    guint64 r = g_str_has_prefix(keys[i], "rank") && g_ascii_isdigit(keys[i][4])
+                  ? g_ascii_strtoull(keys[i] + 4, &end, 10)
+                  : G_MAXUINT64;
+    if (r >= SIM_RANK_ALL || !end || *end) {
+      g_autofree char *w = where(sec, keys[i]);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_UNKNOWN_KEY,
+                  "%s: [parallel] %s: unknown key (expected partition or rankN = NODE, ...)", w,
+                  keys[i]);
+      g_free(keys);
+      return FALSE;
+    }
+    ranks = MAX(ranks, (uint32_t)r + 1);
+  }
+  g_free(keys);
+  gboolean given = mode && strcmp(mode, "given") == 0;
+  if (ranks == 0) {
+    if (given) {
+      g_autofree char *w = where(sec, "partition");
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_MISSING_KEY,
+                  "%s: [parallel] partition = given needs rank0 = NODE, ..., rank1 = ...", w);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  uint32_t n = sim_net_n_nodes(run->net);
+  g_autofree uint32_t *rank = g_new(uint32_t, n ? n : 1);
+  for (uint32_t i = 0; i < n; i++)
+    rank[i] = UINT32_MAX;
+  for (uint32_t r = 0; r < ranks; r++) {
+    g_autofree char *key = g_strdup_printf("rank%u", r);
+    const char *val = sim_scenario_section_get(sec, key, NULL);
+    g_autofree char *w = where(sec, val ? key : NULL);
+    if (!val) {
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_MISSING_KEY,
+                  "%s: [parallel] has rank%u but no %s (expected rank0 to rank%u)", w, ranks - 1,
+                  key, ranks - 1);
+      return FALSE;
+    }
+    g_auto(GStrv) pats = g_strsplit_set(val, ",;", -1);
+    for (char **pt = pats; *pt; pt++) {
+      const char *pat = g_strstrip(*pt);
+      if (!*pat)
+        continue;
+      g_autoptr(GPatternSpec) spec = g_pattern_spec_new(pat);
+      gboolean any = FALSE;
+      for (uint32_t i = 0; i < n; i++) {
+        const char *name = sim_node_name(sim_net_node(run->net, i));
+        if (!g_pattern_spec_match_string(spec, name))
+          continue;
+        any = TRUE;
+        if (rank[i] != UINT32_MAX && rank[i] != r) {
+          g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                      "%s: [parallel] %s: node %s on rank %u and rank %u (expected every node "
+                      "on one rank)", w, key, name, rank[i], r);
+          return FALSE;
+        }
+        rank[i] = r;
+      }
+      if (!any) {
+        g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                    "%s: [parallel] %s: '%s' matches no node", w, key, pat);
+        return FALSE;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    if (rank[i] == UINT32_MAX) {
+      g_autofree char *w = where(sec, NULL);
+      g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                  "%s: [parallel]: node %s is on no rank (expected every node in one rankN)", w,
+                  sim_node_name(sim_net_node(run->net, i)));
+      return FALSE;
+    }
+  }
+  if (given) {
+    run->given_ranks = ranks;
+    run->given_rank = g_steal_pointer(&rank);
+    run->given_where = where(sec, "partition");
+  }
+  return TRUE;
+}
+
+SimPartition *
+sim_net_run_partition(SimNetRun *run, uint32_t ranks, GError **error)
+{
+  g_return_val_if_fail(run != NULL, NULL);
+  if (!run->given_rank)
+    return sim_net_partition(run->net, ranks, error);
+  if (ranks != run->given_ranks) {
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: [parallel] partition = given gives %u ranks, mpirun started %u (expected "
+                "mpirun -np %u)", run->given_where, run->given_ranks, ranks, run->given_ranks);
+    return NULL;
+  }
+  return sim_partition_new_given(run->net, ranks, run->given_rank, error);
+}
+
 /* For every node, the index in @dsts of the nearest of them in hops
  * (through routers only; ties: the earlier in @dsts), or -1. */
 static int32_t *
@@ -1901,7 +2024,8 @@ static const char *const known_kinds[] = { "simulation", "output", "addressing",
                                            "vrf", "srv6", "sid", "policy", "steer", "vpn",
                                            "slicing", "nrp", "slice",
                                            "flow", "flows", "ping", "expect", "include",
-                                           "manifest", "sweep", "metrics", "plot", NULL };
+                                           "manifest", "sweep", "metrics", "plot", "parallel",
+                                           NULL };
 
 static SimParams *
 fixed_section(SimNetRun *run, const char *header, const char *type, GError **error)
@@ -2092,6 +2216,8 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   }
   if (ok)
     ok = sim__ts_setup(run, outp, opts->outdir, error);
+  if (ok)
+    ok = parse_parallel(run, error);
   if (ok) {
     /* [expect] is read here so that `ipesim check` validates it and its
      * keys count as read; ipesim test evaluates it after the run */

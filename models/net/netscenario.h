@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "net.h"
+#include "partition.h"
 #include "qdisc.h"
 #include "simregistry.h"
 #include "simexpect.h"
@@ -108,6 +109,27 @@ SIM_API gboolean sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char 
 /* Adds `KEY=VALUE` to the [manifest] group that sim_net_run_finish()
  * writes (e.g. the build of the program that ran it). */
 SIM_API void sim_net_run_add_manifest(SimNetRun *run, const char *key, const char *value);
+
+/**
+ * sim_net_run_partition:
+ * The split of the network over @ranks: the scenario's own
+ * ([parallel] partition = given, which must be for @ranks ranks) or the
+ * automatic one (sim_net_partition()).
+ */
+SIM_API SimPartition *sim_net_run_partition(SimNetRun *run, uint32_t ranks, GError **error);
+
+#ifdef IPESIM_WITH_MPI
+typedef struct _SimNetPar SimNetPar;
+/**
+ * sim_net_run_parallel:
+ * Collective (mpirun): splits the built network over the ranks of
+ * MPI_COMM_WORLD (sim_net_partition()), attaches this rank
+ * (sim_net_par_attach()) and records ranks, partition and lookahead in the
+ * manifest. @description gets the partition line. Features a parallel run
+ * does not carry yet are refused with the reason.
+ */
+SIM_API SimNetPar *sim_net_run_parallel(SimNetRun *run, char **description, GError **error);
+#endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimNetRun, sim_net_run_free)
 

@@ -19,6 +19,8 @@ struct _SimPartition {
   SimLink *lookahead_link;
 };
 
+static void find_cuts(SimPartition *p);
+
 static SimNode *
 neighbour(SimNode *u, uint32_t f)
 {
@@ -309,6 +311,15 @@ sim_net_partition(SimNet *net, uint32_t ranks, GError **error)
     }
     groups_clear(&g);
   }
+  find_cuts(p);
+  return p;
+}
+
+/* Cut links and the lookahead of @p's ranks. */
+static void
+find_cuts(SimPartition *p)
+{
+  SimNet *net = p->net;
   p->lookahead = SIM_TIME_MAX;
   for (uint32_t l = 0; l < sim_net_n_links(net); l++) {
     SimLink *link = sim_net_link(net, l);
@@ -323,6 +334,39 @@ sim_net_partition(SimNet *net, uint32_t ranks, GError **error)
       p->lookahead_link = link;
     }
   }
+}
+
+SimPartition *
+sim_partition_new_given(SimNet *net, uint32_t ranks, const uint32_t *node_rank, GError **error)
+{
+  g_return_val_if_fail(net != NULL && node_rank != NULL, NULL);
+  uint32_t n = sim_net_n_nodes(net);
+  if (ranks == 0 || ranks > n) {
+    g_set_error(error, SIM_PARTITION_ERROR, SIM_PARTITION_ERROR_RANKS,
+                "cannot split %u nodes over %u ranks (expected 1 to %u ranks)", n, ranks, n);
+    return NULL;
+  }
+  SimPartition *p = g_new0(SimPartition, 1);
+  p->net = net;
+  p->ranks = ranks;
+  p->rank = g_new0(uint32_t, n);
+  p->nodes = g_new0(uint32_t, ranks);
+  p->weight = g_new0(uint64_t, ranks);
+  for (uint32_t i = 0; i < n; i++) {
+    g_return_val_if_fail(node_rank[i] < ranks, (sim_partition_free(p), NULL));
+    p->rank[i] = node_rank[i];
+    p->nodes[node_rank[i]]++;
+    p->weight[node_rank[i]] += 1 + sim_node_n_ifaces(sim_net_node(net, i));
+  }
+  for (uint32_t r = 0; r < ranks; r++) {
+    if (p->nodes[r] == 0) {
+      g_set_error(error, SIM_PARTITION_ERROR, SIM_PARTITION_ERROR_RANKS,
+                  "rank %u holds no node (expected every rank to hold at least one)", r);
+      sim_partition_free(p);
+      return NULL;
+    }
+  }
+  find_cuts(p);
   return p;
 }
 

@@ -41,6 +41,13 @@ typedef struct _SimPartition SimPartition;
  * Returns: (transfer full) (nullable): the partition, NULL with @error.
  */
 SIM_API SimPartition *sim_net_partition(SimNet *net, uint32_t ranks, GError **error);
+/**
+ * sim_partition_new_given:
+ * @node_rank: (array): the rank of every node, < @ranks
+ * A partition the user chose; every rank must hold a node.
+ */
+SIM_API SimPartition *sim_partition_new_given(SimNet *net, uint32_t ranks,
+                                              const uint32_t *node_rank, GError **error);
 SIM_API void sim_partition_free(SimPartition *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPartition, sim_partition_free)
 

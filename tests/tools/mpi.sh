@@ -1,0 +1,124 @@
+#!/bin/sh
+# mpi.sh - one simulation over several MPI ranks gives the bytes of the
+# sequential run (docs/parallel.md). Run by make check when built with
+# ./configure --with-mpi.
+#
+# For each scenario: a sequential run, then `mpirun -np 2` (and -np 4 for
+# the short ones), and every CSV compared byte for byte. summary.csv is
+# compared without the columns that measure the run itself (wall time,
+# events per second, peak RSS); the manifest differs by the ranks,
+# partition and lookahead lines it records.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+command -v mpirun > /dev/null || fail "mpirun not found (Debian package openmpi-bin)"
+# root in containers and CI; more ranks than cores; ranks yield while they wait
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_hwloc_base_binding_policy=none
+# Open MPI's own allocations at start-up are not ours to report
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+  echo "leak:libmpi.so
+leak:libopen-pal.so
+leak:libopen-rte.so
+leak:libhwloc.so
+leak:libpmix.so
+leak:libevent
+leak:mca_" > "$dir/lsan.supp"
+  export LSAN_OPTIONS="suppressions=$dir/lsan.supp:print_suppressions=0"
+fi
+
+mpi() {
+  np=$1
+  shift
+  mpirun -np "$np" "$ipesim" "$@"
+}
+
+# summary.csv without wall_seconds, events_per_second and peak_rss_kb
+summary_cut() {
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i != "wall_seconds" && $i != "events_per_second" && $i != "peak_rss_kb") keep[i] = 1 }
+    { s = ""; for (i = 1; i <= NF; i++) if (keep[i]) s = s (s == "" ? "" : ",") $i; print s }' "$1"
+}
+
+# same_results SEQ PAR LABEL: every table of SEQ is in PAR with the same bytes
+same_results() {
+  n=0
+  for f in "$1"/*.csv; do
+    b=$(basename "$f")
+    [ -f "$2/$b" ] || fail "$3: $b missing"
+    if [ "$b" = summary.csv ]; then
+      summary_cut "$f" > "$dir/s1"
+      summary_cut "$2/$b" > "$dir/s2"
+      cmp -s "$dir/s1" "$dir/s2" || { diff "$dir/s1" "$dir/s2" >&2; fail "$3: summary.csv differs"; }
+    else
+      cmp -s "$f" "$2/$b" || { diff "$f" "$2/$b" | head -10 >&2; fail "$3: $b differs"; }
+    fi
+    n=$((n + 1))
+  done
+  [ "$n" -ge 5 ] || fail "$3: only $n tables"
+  grep -q '^ranks=' "$2/manifest.ini" || fail "$3: the manifest does not record the ranks"
+  grep -q '^partition=.*cut link' "$2/manifest.ini" || fail "$3: the manifest does not record the partition"
+  grep -q '^lookahead=' "$2/manifest.ini" || fail "$3: the manifest does not record the lookahead"
+  ( cd "$2" && sha256sum -c --quiet SHA256SUMS ) || fail "$3: SHA256SUMS does not verify"
+  ok "$3: $n tables byte-identical to the sequential run"
+}
+
+# check NAME NPS SCENARIO [RUN OPTIONS]: sequential, then each rank count
+check() {
+  name=$1 nps=$2
+  shift 2
+  "$ipesim" run "$@" -q -o "$dir/$name-seq" || fail "$name: the sequential run failed"
+  for np in $nps; do
+    mpi "$np" run "$@" -o "$dir/$name-np$np" > "$dir/$name-np$np.out" 2> "$dir/$name-np$np.err" ||
+      { cat "$dir/$name-np$np.err" >&2; fail "$name: mpirun -np $np failed"; }
+    grep -q "partition: $np ranks" "$dir/$name-np$np.err" || fail "$name: no partition line"
+    grep -q "over $np ranks" "$dir/$name-np$np.out" || fail "$name: no summary line"
+    same_results "$dir/$name-seq" "$dir/$name-np$np" "$name -np $np"
+  done
+}
+
+# grid-v6: every link 10 us, rows of flows across the grid
+check grid-v6 "2 4" "$scen/grid-v6.ini" --set grid.k=6 --set grid.time=50ms
+# a random topology with Bernoulli and Gilbert-Elliott loss, small queues
+# that overflow, Poisson and on/off flows, pings, a link going down and
+# up again while packets cross it (between ranks with the given partition)
+check lossy "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini"
+check lossy-given "2" "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel.partition=given
+# SRv6: an L3VPN (End.DT4/DT6, policies) and the overhead study
+check srv6-l3vpn "2 4" "$scen/srv6-l3vpn.ini"
+check srv6-overhead "2" "$scen/srv6-overhead.ini" --set simulation.duration=200ms
+
+# the given partition cuts the link that goes down; packets were on it
+grep -q 'link_down' "$dir/lossy-given-seq/drops.csv" || fail "lossy: no packet lost to the link going down"
+grep -q '^partition=2 ranks: nodes 12/12' "$dir/lossy-given-np2/manifest.ini" ||
+  fail "lossy: the given partition is not the one used"
+ok "a link between ranks going down drops the same packets as in the sequential run"
+
+# refusals: the same message once, exit status 1, nothing written
+if mpi 2 run "$scen/enterprise-lan.ini" -o "$dir/lan" > "$dir/lan.out" 2> "$dir/lan.err"; then
+  fail "enterprise-lan (neighbour discovery) ran over 2 ranks"
+fi
+[ "$(grep -c 'neighbour discovery.*cannot run over several ranks yet' "$dir/lan.err")" = 1 ] ||
+  { cat "$dir/lan.err" >&2; fail "enterprise-lan: the refusal is not reported once"; }
+[ ! -f "$dir/lan/flows.csv" ] || fail "enterprise-lan: results written"
+ok "a scenario with neighbour discovery is refused once, nothing written"
+
+sed -e 's/^partition = auto/partition = given/' -e 's/^rank1 = r12,/rank1 = r1*, r12,/' \
+  "$srcdir/tests/data/scenario/mpi-lossy.ini" > "$dir/twice.ini"
+line=$(grep -n '^rank1 = ' "$dir/twice.ini" | cut -d: -f1)
+if mpi 2 run "$dir/twice.ini" -o "$dir/bad" > /dev/null 2> "$dir/bad.err"; then
+  fail "a node on two ranks was accepted"
+fi
+grep -q "twice.ini:$line: \[parallel\] rank1: node r1 on rank 0 and rank 1" "$dir/bad.err" ||
+  { cat "$dir/bad.err" >&2; fail "a node on two ranks: unclear error"; }
+[ "$(grep -c 'node r1 on rank 0 and rank 1' "$dir/bad.err")" = 1 ] || fail "a node on two ranks: not reported once"
+"$ipesim" check "$dir/twice.ini" > /dev/null 2>&1 && fail "ipesim check accepted a node on two ranks"
+ok "a given partition with a node on two ranks is refused with FILE:LINE, by ipesim check too"
+
+if mpi 4 run "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel.partition=given \
+     -o "$dir/bad4" > /dev/null 2> "$dir/bad4.err"; then
+  fail "a 2-rank partition ran on 4 ranks"
+fi
+grep -q "gives 2 ranks, mpirun started 4" "$dir/bad4.err" ||
+  { cat "$dir/bad4.err" >&2; fail "rank count mismatch: unclear error"; }
+ok "a given partition for another number of ranks is refused"
