@@ -8,6 +8,9 @@
 
 #include "phold.h"
 #include "simcontext.h"
+#ifdef IPESIM_WITH_MPI
+#include "simpar.h"
+#endif
 #include "simcsv.h"
 #include "tools.h"
 
@@ -115,7 +118,19 @@ ipesim_cmd_phold(int argc, char **argv)
     goto fail;
   }
   dir = g_strdup(outdir ? outdir : "results/phold");
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
+#ifdef IPESIM_WITH_MPI
+  /* under mpirun every rank runs each PHOLD together; rank 0 writes */
+  const int ranks = sim_par_world_size();
+  const gboolean root = sim_par_world_rank() == 0;
+#else
+  const int ranks = 1;
+  const gboolean root = TRUE;
+#endif
+  if (!root) {
+    quiet = TRUE;
+    no_plot = TRUE;
+  }
+  if (root && g_mkdir_with_parents(dir, 0755) != 0) {
     g_set_error(&error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", dir,
                 g_strerror(errno));
     goto fail;
@@ -125,9 +140,10 @@ ipesim_cmd_phold(int argc, char **argv)
     g_autofree char *csv_path = g_build_filename(dir, "phold.csv", NULL);
     static const char *const cols[] = { "lps", "queue", "end_s", "events", "setup_seconds",
                                         "run_seconds", "events_per_second",
-                                        "event_bytes_per_pending", "trace_hash", NULL };
-    SimCsvWriter *w = sim_csv_writer_open(csv_path, cols, &error);
-    if (!w)
+                                        "event_bytes_per_pending", "trace_hash", "lp_counts_hash",
+                                        "ranks", "wait_share", NULL };
+    SimCsvWriter *w = root ? sim_csv_writer_open(csv_path, cols, &error) : NULL;
+    if (root && !w)
       goto fail;
     /* queue-major order keeps each queue's rows together for the plot */
     for (guint j = 0; j < queues->len; j++) {
@@ -141,19 +157,49 @@ ipesim_cmd_phold(int argc, char **argv)
         sim_context_set_trace_hash(ctx, TRUE);
         SimPholdConfig pc = { n, remote, lookahead, mean };
         SimPhold *ph = sim_phold_new(ctx, &pc, &error);
+        void *par = NULL;
+#ifdef IPESIM_WITH_MPI
+        if (ph && ranks > 1 && !(par = sim_phold_parallel(ph, ctx, &error))) {
+          sim_phold_free(ph);
+          ph = NULL;
+        }
+#endif
         if (!ph) {
           sim_context_free(ctx);
-          sim_csv_writer_abort(w);
+          if (w)
+            sim_csv_writer_abort(w);
           goto fail;
         }
         size_t pending = sim_events_pending(ctx);
         double t1 = wall_seconds();
-        sim_run_until(ctx, sim_time_from_seconds(run_end));
+        double wait = 0;
+#ifdef IPESIM_WITH_MPI
+        if (par) {
+          sim_par_run_until(par, sim_time_from_seconds(run_end));
+          SimParStats ps;
+          sim_par_stats(par, &ps);
+          wait = sim_par_world_max(ps.sync_seconds / ps.run_seconds);
+          sim_phold_gather(ph);
+        } else
+#endif
+        {
+          sim_run_until(ctx, sim_time_from_seconds(run_end));
+        }
         double t2 = wall_seconds();
-        uint64_t ev = sim_events_executed(ctx);
+        uint64_t ev = sim_phold_events(ph);
         double bytes = (double)sim_context_event_memory(ctx) / (double)pending;
-        char hash[17];
+        char hash[17], counts[17];
         g_snprintf(hash, sizeof hash, "%016" G_GINT64_MODIFIER "x", sim_context_trace_hash(ctx));
+        g_snprintf(counts, sizeof counts, "%016" G_GINT64_MODIFIER "x", sim_phold_counts_hash(ph));
+#ifdef IPESIM_WITH_MPI
+        if (par)
+          sim_par_free(par);
+#endif
+        if (!root) {
+          sim_phold_free(ph);
+          sim_context_free(ctx);
+          continue;
+        }
         sim_csv_writer_add_uint(w, n);
         sim_csv_writer_add_string(w, sim_queue_kind_name(kind));
         sim_csv_writer_add_double(w, run_end, 6);
@@ -162,16 +208,29 @@ ipesim_cmd_phold(int argc, char **argv)
         sim_csv_writer_add_double(w, t2 - t1, 4);
         sim_csv_writer_add_double(w, (double)ev / (t2 - t1), 6);
         sim_csv_writer_add_double(w, bytes, 4);
-        sim_csv_writer_add_string(w, hash);
+        /* the order of one rank's events says nothing of the whole run's */
+        if (ranks > 1)
+          sim_csv_writer_add_empty(w);
+        else
+          sim_csv_writer_add_string(w, hash);
+        sim_csv_writer_add_string(w, counts);
+        sim_csv_writer_add_int(w, ranks);
+        sim_csv_writer_add_double(w, wait, 4);
         sim_csv_writer_end_row(w);
         if (!quiet)
-          printf("lps %u queue %s events %" G_GUINT64_FORMAT " run_seconds %.3f events_per_s %.0f\n",
+          printf("lps %u queue %s events %" G_GUINT64_FORMAT " run_seconds %.3f events_per_s %.0f",
                  n, sim_queue_kind_name(kind), ev, t2 - t1, (double)ev / (t2 - t1));
+        if (!quiet && ranks > 1)
+          printf(" ranks %d waiting %.0f%%", ranks, 100 * wait);
+        if (!quiet)
+          printf("\n");
         fflush(stdout);
         sim_phold_free(ph);
         sim_context_free(ctx);
       }
     }
+    if (!root)
+      goto out;
     if (!sim_csv_writer_commit(w, &error))
       goto fail;
   }

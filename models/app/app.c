@@ -263,7 +263,7 @@ flow_send(SimFlow *f, SimTime now)
   f->stats.tx_bytes += size;
   f->stats.last_tx = now;
   f->k++;
-  SimIp6SendOpts opts = { 0, f->cfg.traffic_class, f->cfg.flow_label };
+  SimIp6SendOpts opts = { f->cfg.hop_limit, f->cfg.traffic_class, f->cfg.flow_label };
   if (f->dst_lazy) {
     const SimIp6Addr *a = sim_ip6_primary_address(sim_ip6_of(f->dst));
     if (!a) {

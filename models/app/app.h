@@ -46,6 +46,7 @@ typedef struct {
   double pareto_shape;   /* on/off: 0 = exponential periods, else Pareto shape > 1 */
   uint8_t traffic_class;
   uint32_t flow_label;
+  uint8_t hop_limit;     /* 0: the default, 64 */
   unsigned histogram_bits; /* delay histogram precision (0 = 7: 0.39 %) */
   gboolean fill_pmtu;    /* size each datagram to the path MTU (size ignored) */
   SimTime delay_bound;   /* > 0: count arrivals with a one-way delay <= it (a slice's

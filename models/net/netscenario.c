@@ -175,6 +175,8 @@ static const SimParamSpec route_params[] = {
     { "port", SIM_PARAM_UINT, "9", "destination UDP port", NULL, SIM_PARAM_RANGE(1, 65535) },    \
     { "traffic_class", SIM_PARAM_UINT, "0", "IPv6 traffic class", NULL, SIM_PARAM_RANGE(0, 255) }, \
     { "flow_label", SIM_PARAM_UINT, "0", "IPv6 flow label", NULL, SIM_PARAM_RANGE(0, 1048575) }, \
+    { "hop_limit", SIM_PARAM_UINT, "64", "IPv6 hop limit of the packets", NULL,                  \
+      SIM_PARAM_RANGE(1, 255) },                                                                 \
     { "fill_pmtu", SIM_PARAM_BOOL, "false",                                                       \
       "datagrams as large as the path MTU allows (size ignored; Packet Too Big teaches it)",      \
       NULL, 0, 0 }
@@ -1439,6 +1441,7 @@ traffic_create(SimNet *net, const char *name, SimNode *src, SimNode *dst, const 
   tc.port = (uint16_t)sim_params_get_uint(p, "port");
   tc.traffic_class = (uint8_t)sim_params_get_uint(p, "traffic_class");
   tc.flow_label = (uint32_t)sim_params_get_uint(p, "flow_label");
+  tc.hop_limit = (uint8_t)sim_params_get_uint(p, "hop_limit");
   if (tc.kind == SIM_TRAFFIC_ONOFF) {
     tc.on_mean = sim_params_get_time(p, "on");
     tc.off_mean = sim_params_get_time(p, "off");

@@ -52,6 +52,26 @@ SIM_API uint64_t sim_phold_events(const SimPhold *phold);
 SIM_API uint64_t sim_phold_lp_events(const SimPhold *phold, uint32_t lp);
 SIM_API uint32_t sim_phold_n_lps(const SimPhold *phold);
 
+/* A digest of every LP's event count (FNV-1a in LP order): equal for two
+ * runs that handled the same events at the same LPs, whatever the queue
+ * or the number of ranks. */
+SIM_API uint64_t sim_phold_counts_hash(const SimPhold *phold);
+
+#ifdef IPESIM_WITH_MPI
+typedef struct _SimPar SimPar;
+/**
+ * sim_phold_parallel:
+ * Collective (mpirun, ./configure --with-mpi): the LPs go to the ranks of
+ * MPI_COMM_WORLD in blocks of consecutive indices; an event for another
+ * rank's LP travels as a message with its key, so every LP handles the
+ * events of the sequential run. The lookahead is the model's. Run with
+ * sim_par_run_until() on the returned engine (freed by the caller after
+ * sim_phold_free()), then sim_phold_gather() gives rank 0 every LP's count.
+ */
+SIM_API SimPar *sim_phold_parallel(SimPhold *phold, SimContext *ctx, GError **error);
+SIM_API void sim_phold_gather(SimPhold *phold);
+#endif
+
 /* Heap bytes of the model itself (LP states). */
 SIM_API size_t sim_phold_memory(const SimPhold *phold);
 

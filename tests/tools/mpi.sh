@@ -122,3 +122,19 @@ fi
 grep -q "gives 2 ranks, mpirun started 4" "$dir/bad4.err" ||
   { cat "$dir/bad4.err" >&2; fail "rank count mismatch: unclear error"; }
 ok "a given partition for another number of ranks is refused"
+
+# PHOLD over ranks: every LP handles the events of the sequential run
+# (same total, same per-LP counts), for W3 and W1 (ROSS's parameters)
+for w in "--remote 1 --lookahead 0.1 --mean 1.1" "--remote 0.25 --lookahead 1 --mean 1"; do
+  # shellcheck disable=SC2086
+  "$ipesim" phold --lps 2000 --end 50 -q heap --no-plot --quiet $w -o "$dir/ph1"
+  for np in 2 4; do
+    # shellcheck disable=SC2086
+    mpi "$np" phold --lps 2000 --end 50 -q heap --no-plot --quiet $w -o "$dir/ph$np" ||
+      fail "PHOLD over $np ranks failed"
+    a=$(awk -F, 'NR == 2 { print $4 "/" $10 }' "$dir/ph1/phold.csv")
+    b=$(awk -F, 'NR == 2 { print $4 "/" $10 "/" $11 }' "$dir/ph$np/phold.csv")
+    [ "$b" = "$a/$np" ] || fail "PHOLD ($w) over $np ranks: $b, sequential $a"
+  done
+  ok "PHOLD $w: the same events at every LP over 2 and 4 ranks ($a)"
+done
