@@ -393,3 +393,138 @@ Test(schedule, rejects_the_past)
   probe_free(p);
   sim_context_free(ctx);
 }
+
+/* ---- partitioned runs (DESIGN.md rule 3) ------------------------------------------------- */
+
+typedef struct {
+  SimEntity ent;
+  GArray *keys; /* "origin/seq@time" of each event run, shared by all probes */
+} KeyProbe;
+
+typedef struct {
+  SimEntityId origin;
+  uint32_t seq;
+  SimTime at;
+} Key;
+
+static GArray *run_keys;
+
+static void
+on_keyed(SimContext *ctx, void *obj, SimEventArg arg)
+{
+  (void)obj;
+  Key k = { (SimEntityId)(arg.u64 >> 32), (uint32_t)arg.u64, sim_now(ctx) };
+  g_array_append_val(run_keys, k);
+}
+
+/* Entity e (1 or 2) schedules at @t an event that records its own key. */
+static void
+sched(SimContext *ctx, SimEntity *e, SimTime t)
+{
+  uint64_t tag = ((uint64_t)e->id << 32) | e->seq;
+  sim_schedule_at(ctx, t, e, on_keyed, NULL, SIM_ARG_U64(tag));
+}
+
+static void
+build(SimContext *ctx, SimEntity *a, SimEntity *b)
+{
+  sim_entity_init(ctx, a);
+  sim_entity_init(ctx, b);
+  sched(ctx, b, SIM_US(5));
+  sched(ctx, a, SIM_US(5));
+  sched(ctx, a, SIM_US(5));
+  sched(ctx, b, SIM_US(3));
+  sched(ctx, a, SIM_US(7));
+  sched(ctx, b, SIM_US(5));
+}
+
+ParameterizedTestParameters(partition, keeps_keys_and_order)
+{
+  static SimQueueKind part_kinds[] = { SIM_QUEUE_HEAP, SIM_QUEUE_LADDER };
+  return cr_make_param_array(SimQueueKind, part_kinds, 2);
+}
+
+ParameterizedTest(SimQueueKind *kind, partition, keeps_keys_and_order)
+{
+  SimContextConfig cfg = { *kind, 1, 0 };
+  /* the sequential run */
+  run_keys = g_array_new(FALSE, FALSE, sizeof(Key));
+  SimContext *seq = sim_context_new(&cfg);
+  SimEntity a, b;
+  build(seq, &a, &b);
+  sim_run(seq);
+  GArray *want = run_keys;
+  cr_assert_eq(want->len, 6);
+  /* at 5 us: a's two events (origin 1 < 2), then b's in schedule order */
+  Key *w = (Key *)want->data;
+  cr_assert(w[0].origin == b.id && w[0].at == SIM_US(3));
+  cr_assert(w[1].origin == a.id && w[1].seq == 0 && w[2].origin == a.id && w[2].seq == 1);
+  cr_assert(w[3].origin == b.id && w[3].seq == 0 && w[4].origin == b.id && w[4].seq == 2);
+  cr_assert(w[5].origin == a.id && w[5].at == SIM_US(7));
+
+  /* rank 0 owns a: the same set-up, b's events dropped, then b's events
+   * arrive as keyed inserts, in any order: the run is the sequential one */
+  run_keys = g_array_new(FALSE, FALSE, sizeof(Key));
+  SimContext *r0 = sim_context_new(&cfg);
+  SimEntity a0, b0;
+  build(r0, &a0, &b0);
+  cr_assert_eq(sim_events_pending(r0), 6);
+  uint16_t ranks[3] = { SIM_RANK_ALL, 0, 1 };
+  sim_context_set_partition(r0, 0, ranks, 3);
+  cr_assert_eq(sim_events_pending(r0), 3);
+  cr_assert(sim_context_owns_entity(r0, a0.id));
+  cr_assert(!sim_context_owns_entity(r0, b0.id));
+  cr_assert(sim_context_owns_entity(r0, 0));
+  cr_assert(sim_context_owns_entity(r0, 77)); /* beyond the table: everywhere */
+  cr_assert_eq(sim_next_event_time(r0), SIM_US(5));
+  /* b's own scheduling here queues nothing but consumes its numbers */
+  uint32_t before = b0.seq;
+  SimEventHandle h = sim_schedule_at(r0, SIM_US(9), &b0, on_keyed, NULL, SIM_ARG_NONE);
+  cr_assert(!sim_event_is_pending(r0, h));
+  cr_assert_eq(b0.seq, before + 1);
+  cr_assert_eq(sim_events_pending(r0), 3);
+  for (int i = 2; i >= 0; i--) {
+    uint32_t s = (uint32_t)i;
+    SimTime t = i == 1 ? SIM_US(3) : SIM_US(5);
+    sim_schedule_keyed(r0, t, b.id, s, on_keyed, NULL, SIM_ARG_U64(((uint64_t)b.id << 32) | s));
+  }
+  cr_assert_eq(sim_next_event_time(r0), SIM_US(3));
+  sim_run(r0);
+  cr_assert_eq(run_keys->len, want->len);
+  for (guint i = 0; i < want->len; i++) {
+    Key *x = &g_array_index(run_keys, Key, i), *y = &g_array_index(want, Key, i);
+    cr_assert(x->origin == y->origin && x->seq == y->seq && x->at == y->at,
+              "event %u: %u/%u@%" PRId64 ", sequential %u/%u@%" PRId64, i, x->origin, x->seq,
+              x->at, y->origin, y->seq, y->at);
+  }
+  cr_assert_eq(sim_next_event_time(r0), SIM_TIME_MAX);
+  g_array_unref(run_keys);
+  g_array_unref(want);
+  run_keys = NULL;
+  sim_context_free(seq);
+  sim_context_free(r0);
+}
+
+Test(partition, keyed_events_cancel_and_keep_handles)
+{
+  SimContext *ctx = sim_context_new(NULL);
+  SimEntity a;
+  sim_entity_init(ctx, &a);
+  run_keys = g_array_new(FALSE, FALSE, sizeof(Key));
+  /* a pending event keeps its handle through the partition's re-queueing */
+  SimEventHandle mine = sim_schedule_at(ctx, SIM_US(2), &a, on_keyed, NULL, SIM_ARG_U64(1));
+  uint16_t ranks[2] = { SIM_RANK_ALL, 3 };
+  sim_context_set_partition(ctx, 3, ranks, 2);
+  cr_assert(sim_event_is_pending(ctx, mine));
+  cr_assert_eq(sim_event_time(ctx, mine), SIM_US(2));
+  SimEventHandle h = sim_schedule_keyed(ctx, SIM_US(4), 9, 42, on_keyed, NULL, SIM_ARG_U64(2));
+  cr_assert(sim_event_is_pending(ctx, h));
+  cr_assert(sim_cancel(ctx, &h));
+  cr_assert(sim_cancel(ctx, &mine));
+  sim_run(ctx);
+  cr_assert_eq(run_keys->len, 0);
+  cr_assert_eq(sim_events_executed(ctx), 0);
+  g_array_unref(run_keys);
+  run_keys = NULL;
+  sim_context_free(ctx);
+}

@@ -803,3 +803,51 @@ Test(counters, autoptr_frees)
   sim_counters_register(c, "a");
   cr_assert_eq(sim_counters_size(c), 1, "size %u", sim_counters_size(c));
 }
+
+Test(histogram, serialized_merge_is_exact)
+{
+  SimHistogram *h = sim_histogram_new(7);
+  for (uint64_t v = 1; v < 200000; v = v * 3 + 7)
+    sim_histogram_add_n(h, v, v % 5 + 1);
+  sim_histogram_add(h, UINT64_C(1) << 50);
+  GByteArray *b = g_byte_array_new();
+  sim_histogram_serialize(h, b);
+  size_t first = b->len;
+  SimHistogram *empty = sim_histogram_new(7);
+  sim_histogram_serialize(empty, b);
+  /* into an empty histogram: the same one */
+  SimHistogram *c = sim_histogram_new(7);
+  cr_assert_eq(sim_histogram_merge_serialized(c, b->data, b->len), first);
+  cr_assert_eq(sim_histogram_count(c), sim_histogram_count(h));
+  cr_assert_eq(sim_histogram_min(c), sim_histogram_min(h));
+  cr_assert_eq(sim_histogram_max(c), sim_histogram_max(h));
+  cr_assert_eq(sim_histogram_sum_mod64(c), sim_histogram_sum_mod64(h));
+  for (double q = 0; q <= 1.0; q += 0.125)
+    cr_assert_eq(sim_histogram_quantile(c, q), sim_histogram_quantile(h, q));
+  /* an empty one merges as nothing */
+  cr_assert_eq(sim_histogram_merge_serialized(c, b->data + first, b->len - first), b->len - first);
+  cr_assert_eq(sim_histogram_count(c), sim_histogram_count(h));
+  /* into a non-empty one: as sim_histogram_merge() */
+  SimHistogram *d = sim_histogram_new(7);
+  sim_histogram_add(d, 3);
+  SimHistogram *e = sim_histogram_new(7);
+  sim_histogram_add(e, 3);
+  sim_histogram_merge(d, h);
+  cr_assert_eq(sim_histogram_merge_serialized(e, b->data, first), first);
+  cr_assert_eq(sim_histogram_count(e), sim_histogram_count(d));
+  cr_assert_eq(sim_histogram_quantile(e, 0.5), sim_histogram_quantile(d, 0.5));
+  cr_assert_eq(sim_histogram_sum_mod64(e), sim_histogram_sum_mod64(d));
+  /* damaged or foreign data: 0 and no change */
+  SimHistogram *f = sim_histogram_new(5);
+  cr_assert_eq(sim_histogram_merge_serialized(f, b->data, first), 0);
+  cr_assert_eq(sim_histogram_merge_serialized(c, b->data, first - 1), 0);
+  cr_assert_eq(sim_histogram_merge_serialized(c, b->data, 10), 0);
+  cr_assert_eq(sim_histogram_count(c), sim_histogram_count(h));
+  g_byte_array_unref(b);
+  sim_histogram_free(h);
+  sim_histogram_free(empty);
+  sim_histogram_free(c);
+  sim_histogram_free(d);
+  sim_histogram_free(e);
+  sim_histogram_free(f);
+}
