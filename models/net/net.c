@@ -91,6 +91,7 @@ sim_net_free(SimNet *net)
   g_ptr_array_unref(net->nodes);
   g_hash_table_unref(net->node_by_name);
   g_array_unref(net->flow_drops);
+  g_free(net->node_rank);
   sim_packet_pool_free(net->pool);
   g_free(net);
 }

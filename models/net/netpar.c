@@ -99,8 +99,10 @@ sim_net_par_free(SimNetPar *np)
 {
   if (!np)
     return;
-  if (np->net->par == np->par)
+  if (np->net->par == np->par) {
     np->net->par = NULL;
+    g_clear_pointer(&np->net->node_rank, g_free);
+  }
   sim_par_free(np->par);
   g_free(np);
 }
