@@ -795,17 +795,21 @@ run_parallel(Runner *r, GError **error)
   SimNetRun *run = NULL;
   SimNetPar *np = NULL;
   g_autofree char *desc = NULL; /* before the first goto: freed at every exit */
+  g_autofree char *private_dir = NULL;
   if (r->sweep) {
     g_set_error(&e, IPESIM_RANK_ERROR, 1,
                 "a sweep cannot run under mpirun yet: run its runs one by one "
                 "(mpirun ... ipesim run DIR/run-K/manifest.ini) or without mpirun");
     ok = FALSE;
-  } else if (opt->pcap) {
-    g_set_error(&e, IPESIM_RANK_ERROR, 1,
-                "--pcap: packet captures cannot be taken over several ranks yet; "
-                "run without mpirun to capture");
-    ok = FALSE;
-  } else if (rank == 0) {
+  } else if (rank != 0) {
+    /* captures of this rank's interfaces go to rank 0 after the run */
+    private_dir = g_dir_make_tmp("ipesim-rank-XXXXXX", &e);
+    ok = private_dir != NULL;
+    if (ok) {
+      g_free(staging);
+      staging = g_strdup(private_dir);
+    }
+  } else {
     /* the file system is rank 0's: the others only compute */
     if (g_mkdir_with_parents(r->dir, 0755) != 0) {
       g_set_error(&e, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", r->dir,
@@ -835,7 +839,7 @@ run_parallel(Runner *r, GError **error)
     goto out;
   e = NULL;
   reg = sim_net_registry_new();
-  SimNetBuildOptions bo = { -1, 0, NULL, staging };
+  SimNetBuildOptions bo = { -1, 0, opt->pcap, staging };
   double t0 = wall();
   run = sim_net_build(sc, reg, &bo, &e);
   if (!agree(run != NULL, e, error))
@@ -866,9 +870,18 @@ run_parallel(Runner *r, GError **error)
   double wait_min = sim_par_world_min(ps.sync_seconds / (t2 - t1));
   double ev_max = sim_par_world_max((double)mine), ev_min = sim_par_world_min((double)mine);
   sim_net_par_gather(np);
+  if (rank == 0)
+    ok = sim_net_run_finish(run, sc, staging, t2 - t1, peak_rss_kb(), &e);
+  GError *ce = NULL;
+  if (!sim_net_run_par_captures(run, np, &ce)) {
+    if (ok)
+      g_propagate_error(&e, ce);
+    else
+      g_clear_error(&ce);
+    ok = FALSE;
+  }
   if (rank == 0) {
-    ok = sim_net_run_finish(run, sc, staging, t2 - t1, peak_rss_kb(), &e) &&
-         ipesim_write_run_plots(net, sim_scenario_name(sc), staging, &e) &&
+    ok = ok && ipesim_write_run_plots(net, sim_scenario_name(sc), staging, &e) &&
          write_sums(staging, &e);
     if (ok) {
       static const char *const last[] = { "manifest.ini", "SHA256SUMS", NULL };
@@ -916,6 +929,8 @@ out:
     sim_registry_free(reg);
   if (sc)
     sim_scenario_free(sc);
+  if (private_dir)
+    ipesim_remove_tree(private_dir); /* this rank's captures, sent to rank 0 */
   if (rank == 0) {
     if (!ok || (error && *error))
       ipesim_remove_tree(staging);

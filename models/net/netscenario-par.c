@@ -4,7 +4,7 @@
  * deterministic, DESIGN.md rule 3), computes the same partition
  * (partition.c) and attaches to the parallel engine (netpar.c). What a
  * parallel run does not carry yet is refused here with the reason, before
- * any event runs: packet captures, time series and queue samples (they
+ * any event runs: time series and queue samples (they
  * read every node at once), slicing (its NRP queues keep results per
  * class) and neighbour discovery (its per-node state is not gathered).
  */
@@ -13,15 +13,16 @@
 
 #include "netscenario-private.h"
 #include "netpar.h"
+#include "net-private.h"
 #include "nd.h"
+
+#include <string.h>
 
 static gboolean
 check_supported(SimNetRun *run, GError **error)
 {
   const char *what = NULL;
-  if (run->captures->len > 0)
-    what = "packet captures (--pcap)";
-  else if (run->timeseries)
+  if (run->timeseries)
     what = "time series ([output] sample)";
   else if (run->queue_sampler)
     what = "queue samples ([output] queue_sample)";
@@ -63,4 +64,63 @@ sim_net_run_parallel(SimNetRun *run, char **description, GError **error)
   if (description)
     *description = g_steal_pointer(&desc);
   return np;
+}
+
+gboolean
+sim_net_run_par_captures(SimNetRun *run, SimNetPar *np, GError **error)
+{
+  g_return_val_if_fail(run != NULL && np != NULL, FALSE);
+  SimPar *par = sim_net_par_engine(np);
+  int rank = sim_par_rank(par);
+  SimNet *net = run->net;
+  /* every rank closes its files; the others send those of their nodes */
+  gboolean ok = TRUE;
+  GByteArray *mine = g_byte_array_new();
+  for (guint i = 0; i < run->captures->len; i++) {
+    Capture *c = &g_array_index(run->captures, Capture, i);
+    if (c->w) {
+      GError *e = NULL;
+      if (!sim_pcap_writer_close(c->w, &e) && ok) {
+        g_propagate_error(error, e);
+        ok = FALSE;
+      } else if (e) {
+        g_error_free(e);
+      }
+      c->w = NULL;
+      sim_iface_set_pcap(c->ifc, NULL);
+    }
+    if (rank == 0 || !ok || net->node_rank[sim_node_index(sim_iface_node(c->ifc))] != rank)
+      continue;
+    gchar *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(c->path, &data, &len, error)) {
+      ok = FALSE;
+      continue;
+    }
+    uint32_t head[2] = { i, (uint32_t)len };
+    g_byte_array_append(mine, (const guint8 *)head, sizeof head);
+    g_byte_array_append(mine, (const guint8 *)data, (guint)len);
+    g_free(data);
+  }
+  GPtrArray *parts = NULL;
+  sim_par_gather_bytes(par, mine->data, mine->len, &parts);
+  g_byte_array_unref(mine);
+  if (rank != 0)
+    return ok;
+  for (guint r = 1; r < parts->len && ok; r++) {
+    gsize len = 0;
+    const uint8_t *d = g_bytes_get_data(parts->pdata[r], &len);
+    size_t off = 0;
+    while (ok && off + 8 <= len) {
+      uint32_t head[2];
+      memcpy(head, d + off, sizeof head);
+      off += sizeof head;
+      g_assert(head[0] < run->captures->len && head[1] <= len - off);
+      Capture *c = &g_array_index(run->captures, Capture, head[0]);
+      ok = g_file_set_contents(c->path, (const char *)d + off, head[1], error);
+      off += head[1];
+    }
+  }
+  g_ptr_array_unref(parts);
+  return ok;
 }

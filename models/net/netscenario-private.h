@@ -11,6 +11,7 @@
 typedef struct {
   SimPcapWriter *w;
   char *path;
+  SimIface *ifc;
 } Capture;
 
 typedef struct {

@@ -1850,7 +1850,7 @@ open_capture(SimNetRun *run, const char *outdir, SimIface *ifc, uint32_t snaplen
   }
   g_autofree char *file = g_strdup_printf("%s-%s.pcap", sim_node_name(sim_iface_node(ifc)),
                                           sim_iface_name(ifc));
-  Capture c = { NULL, g_build_filename(dir, file, NULL) };
+  Capture c = { NULL, g_build_filename(dir, file, NULL), ifc };
   c.w = sim_pcap_writer_open(c.path, sim_framing_pcap_linktype(sim_link_config(sim_iface_link(ifc))->framing),
                              snaplen, error);
   if (!c.w) {

@@ -129,6 +129,13 @@ typedef struct _SimNetPar SimNetPar;
  * does not carry yet are refused with the reason.
  */
 SIM_API SimNetPar *sim_net_run_parallel(SimNetRun *run, char **description, GError **error);
+/**
+ * sim_net_run_par_captures:
+ * Collective, after the run: every rank closes its packet captures; rank 0
+ * replaces the files of interfaces on other ranks with the captures those
+ * ranks took. On rank 0, call it after sim_net_run_finish().
+ */
+SIM_API gboolean sim_net_run_par_captures(SimNetRun *run, SimNetPar *np, GError **error);
 #endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimNetRun, sim_net_run_free)

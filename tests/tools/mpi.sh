@@ -62,11 +62,21 @@ same_results() {
     n=$((n + 1))
   done
   [ "$n" -ge 5 ] || fail "$3: only $n tables"
+  caps=0
+  if [ -d "$1/pcap" ]; then
+    for f in "$1"/pcap/*.pcap; do
+      cmp -s "$f" "$2/pcap/$(basename "$f")" || fail "$3: capture $(basename "$f") differs"
+      caps=$((caps + 1))
+    done
+    [ "$(ls "$2/pcap" | wc -l)" = "$caps" ] || fail "$3: not the same captures"
+  fi
   grep -q '^ranks=' "$2/manifest.ini" || fail "$3: the manifest does not record the ranks"
   grep -q '^partition=.*cut link' "$2/manifest.ini" || fail "$3: the manifest does not record the partition"
   grep -q '^lookahead=' "$2/manifest.ini" || fail "$3: the manifest does not record the lookahead"
   ( cd "$2" && sha256sum -c --quiet SHA256SUMS ) || fail "$3: SHA256SUMS does not verify"
-  ok "$3: $n tables byte-identical to the sequential run"
+  capmsg=
+  [ "$caps" -eq 0 ] || capmsg=" and $caps captures"
+  ok "$3: $n tables$capmsg byte-identical to the sequential run"
 }
 
 # check NAME NPS SCENARIO [RUN OPTIONS]: sequential, then each rank count
@@ -89,10 +99,11 @@ check grid-v6 "2 4" "$scen/grid-v6.ini" --set grid.k=6 --set grid.time=50ms
 # a random topology with Bernoulli and Gilbert-Elliott loss, small queues
 # that overflow, Poisson and on/off flows, pings, a link going down and
 # up again while packets cross it (between ranks with the given partition)
-check lossy "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini"
-check lossy-given "2" "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel.partition=given
+check lossy "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini" --pcap all
+check lossy-given "2" "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel.partition=given \
+  --pcap r3 --pcap r20
 # SRv6: an L3VPN (End.DT4/DT6, policies) and the overhead study
-check srv6-l3vpn "2 4" "$scen/srv6-l3vpn.ini"
+check srv6-l3vpn "2 4" "$scen/srv6-l3vpn.ini" --pcap all
 check srv6-overhead "2" "$scen/srv6-overhead.ini" --set simulation.duration=200ms
 
 # the given partition cuts the link that goes down; packets were on it
