@@ -62,7 +62,24 @@ typedef struct {
 typedef struct {
   SimIp6ResolveFunc resolve;
   void *resolve_data;
+  GArray *misses; /* parallel runs: Ip6Miss of every route resolution, else NULL */
 } Ip6Shared;
+
+/* Parallel runs (netpar.c). A route resolution installs routes along the
+ * whole path, into nodes of other ranks too; rank 0 replays the other
+ * ranks' resolutions after the run so that its forwarding tables end as
+ * the sequential run's (state.csv counts them). */
+typedef struct {
+  uint32_t node;
+  SimIp6Addr dst;
+} Ip6Miss;
+
+/* From now on, log every route resolution of @net's nodes. */
+void sim__ip6_log_misses(SimNet *net);
+/* The log (NULL when not logging). */
+GArray *sim__ip6_misses(SimNet *net);
+/* Does at @ip what a FIB miss for @dst did on the other rank. */
+void sim__ip6_replay_miss(SimIp6 *ip, const SimIp6Addr *dst);
 
 typedef struct _SimUdp SimUdp;
 

@@ -211,15 +211,37 @@ ip6_free(void *data)
   g_aligned_free(ip);
 }
 
+static void
+shared_free(Ip6Shared *sh)
+{
+  if (sh->misses)
+    g_array_unref(sh->misses);
+  g_free(sh);
+}
+
 static Ip6Shared *
 shared_of(SimNet *net)
 {
   Ip6Shared *sh = sim_net_slot(net, SIM_NET_SLOT_IP6);
   if (!sh) {
     sh = g_new0(Ip6Shared, 1);
-    sim_net_set_slot(net, SIM_NET_SLOT_IP6, sh, g_free);
+    sim_net_set_slot(net, SIM_NET_SLOT_IP6, sh, (GDestroyNotify)shared_free);
   }
   return sh;
+}
+
+void
+sim__ip6_log_misses(SimNet *net)
+{
+  Ip6Shared *sh = shared_of(net);
+  if (!sh->misses)
+    sh->misses = g_array_new(FALSE, FALSE, sizeof(Ip6Miss));
+}
+
+GArray *
+sim__ip6_misses(SimNet *net)
+{
+  return shared_of(net)->misses;
 }
 
 static void ip6_recv(SimNode *node, SimIface *iface, SimPacket *p);
@@ -899,6 +921,10 @@ route_value(SimIp6 *ip, const SimIp6Addr *dst)
   uint32_t v = cached_lookup(ip, 0, ip->fib, dst);
   if (SIM_UNLIKELY(v == SIM_FIB_NONE)) {
     Ip6Shared *sh = shared_of(ip->net);
+    if (sh->misses) {
+      Ip6Miss m = { sim_node_index(ip->node), *dst };
+      g_array_append_val(sh->misses, m);
+    }
     if (sh->resolve) {
       if (sh->resolve(ip, dst, sh->resolve_data))
         v = sim_fib_lookup(ip->fib, dst, NULL);
@@ -907,6 +933,16 @@ route_value(SimIp6 *ip, const SimIp6Addr *dst)
     }
   }
   return v == NH_UNREACHABLE ? SIM_FIB_NONE : v;
+}
+
+void
+sim__ip6_replay_miss(SimIp6 *ip, const SimIp6Addr *dst)
+{
+  if (sim_fib_lookup(ip->fib, dst, NULL) != SIM_FIB_NONE)
+    return; /* this rank's own run resolved it already */
+  Ip6Shared *sh = shared_of(ip->net);
+  if (sh->resolve && !sh->resolve(ip, dst, sh->resolve_data))
+    sim_fib_insert(ip->fib, dst, 128, NH_UNREACHABLE);
 }
 
 SimIface *

@@ -8,6 +8,8 @@
 #include "app-private.h"
 #include "nd-private.h"
 #include "srv6-private.h"
+#include "qos-private.h"
+#include "ip6-private.h"
 #include "simpacket.h"
 
 #include <string.h>
@@ -87,6 +89,7 @@ sim_net_par_attach(SimNet *net, const SimPartition *part, GError **error)
   sim_context_set_partition(net->ctx, (uint16_t)rank, er, n_ent);
   g_free(er);
 
+  sim__ip6_log_misses(net);
   SimNetPar *np = g_new0(SimNetPar, 1);
   np->net = net;
   np->par = sim_par_new(net->ctx, lookahead, sim__link_remote_recv, net);
@@ -142,6 +145,7 @@ collect_sums(SimNet *net, GPtrArray *slots)
       SimIface *ifc = g_ptr_array_index(n->ifaces, k);
       for (int r = 0; r < SIM_DROP_N; r++)
         g_ptr_array_add(slots, &ifc->stats.drops[r]);
+      sim__qos_sched_collect_counters(ifc->qdisc, slots);
     }
     SimSrv6 *sr = sim_srv6_of(sim_ip6_of(n));
     for (guint k = 0; sr && k < sim_srv6_n_sids(sr); k++) {
@@ -315,6 +319,26 @@ sim_net_par_gather(SimNetPar *np)
       const uint8_t *d = g_bytes_get_data(parts->pdata[r], &len);
       if (!apply_owned(net, d, len))
         g_error("the results of rank %u are damaged", r);
+    }
+    g_ptr_array_unref(parts);
+  }
+
+  /* the routes the other ranks resolved, into rank 0's tables */
+  GArray *misses = sim__ip6_misses(net);
+  sim_par_gather_bytes(par, rank != 0 && misses ? misses->data : NULL,
+                       rank != 0 && misses ? misses->len * sizeof(Ip6Miss) : 0, &parts);
+  if (rank == 0) {
+    for (guint r = 1; r < parts->len; r++) {
+      gsize len = 0;
+      const uint8_t *d = g_bytes_get_data(parts->pdata[r], &len);
+      for (size_t off = 0; off + sizeof(Ip6Miss) <= len; off += sizeof(Ip6Miss)) {
+        Ip6Miss m;
+        memcpy(&m, d + off, sizeof m);
+        g_assert(m.node < net->nodes->len);
+        SimIp6 *ip = sim_ip6_of(g_ptr_array_index(net->nodes, m.node));
+        if (ip)
+          sim__ip6_replay_miss(ip, &m.dst);
+      }
     }
     g_ptr_array_unref(parts);
   }

@@ -4,9 +4,8 @@
  * deterministic, DESIGN.md rule 3), computes the same partition
  * (partition.c) and attaches to the parallel engine (netpar.c). What a
  * parallel run does not carry yet is refused here with the reason, before
- * any event runs: time series and queue samples (they
- * read every node at once), slicing (its NRP queues keep results per
- * class) and neighbour discovery (its per-node state is not gathered).
+ * any event runs: time series and queue samples (they read every node
+ * at once) and neighbour discovery (its per-node state is not gathered).
  */
 #define G_LOG_DOMAIN "ipesim-net"
 #include "config.h"
@@ -26,8 +25,6 @@ check_supported(SimNetRun *run, GError **error)
     what = "time series ([output] sample)";
   else if (run->queue_sampler)
     what = "queue samples ([output] queue_sample)";
-  else if (run->slicing)
-    what = "slices and NRPs";
   for (uint32_t i = 0; !what && i < sim_net_n_nodes(run->net); i++) {
     SimIp6 *ip = sim_ip6_of(sim_net_node(run->net, i));
     if (ip && sim_nd_of(ip))

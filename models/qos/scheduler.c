@@ -603,6 +603,24 @@ sim_qos_sched_get_stats(const SimQdisc *q, uint32_t klass, SimQosClassStats *out
   return TRUE;
 }
 
+void
+sim__qos_sched_collect_counters(SimQdisc *q, GPtrArray *slots)
+{
+  if (!q || !sim_qos_sched_is(q))
+    return;
+  Sched *s = (Sched *)q;
+  for (uint32_t k = 0; k < s->n; k++) {
+    SimQosClassStats *st = &s->cls[k].st;
+    g_ptr_array_add(slots, &st->enq_packets);
+    g_ptr_array_add(slots, &st->enq_bytes);
+    g_ptr_array_add(slots, &st->sent_packets);
+    g_ptr_array_add(slots, &st->sent_bytes);
+    for (int d = 0; d < SIM_DROP_N; d++)
+      g_ptr_array_add(slots, &st->drops[d]);
+    g_ptr_array_add(slots, &st->child_drops);
+  }
+}
+
 /* ---- scenario types --------------------------------------------------------------------------- */
 
 #define COMMON_PARAMS                                                                              \

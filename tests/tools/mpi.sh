@@ -105,6 +105,16 @@ check lossy-given "2" "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel
 # SRv6: an L3VPN (End.DT4/DT6, policies) and the overhead study
 check srv6-l3vpn "2 4" "$scen/srv6-l3vpn.ini" --pcap all
 check srv6-overhead "2" "$scen/srv6-overhead.ini" --set simulation.duration=200ms
+# slicing: NRP queues (DRR per NRP, priority inside), per-NRP paths over
+# uSIDs with the HBH NRP option; slices.csv, nrp_links.csv, state.csv
+check slicing-soft "2 4" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms
+check slicing-hard "2" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms \
+  --set slicing.isolation=hard
+check 5g-transport "2 4" "$scen/5g-transport.ini" --set transport.cell_sites=100 \
+  --set simulation.duration=10ms
+for f in slices.csv nrp_links.csv state.csv; do
+  [ -s "$dir/5g-transport-np4/$f" ] || fail "5g-transport: no $f"
+done
 
 # the given partition cuts the link that goes down; packets were on it
 grep -q 'link_down' "$dir/lossy-given-seq/drops.csv" || fail "lossy: no packet lost to the link going down"
