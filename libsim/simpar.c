@@ -38,6 +38,7 @@ struct _SimPar {
   int rank, size;
   GByteArray **out; /* per destination */
   SimTime sent_min; /* earliest time among messages sent this window */
+  uint64_t buffered; /* messages sent this window */
   WindowInfo *info_out, *info_in;
   int *scount, *sdispl, *rcount, *rdispl;
   uint8_t *sbuf, *rbuf;
@@ -121,6 +122,12 @@ sim_par_size(const SimPar *par)
   return par->size;
 }
 
+uint64_t
+sim_par_messages_buffered(const SimPar *par)
+{
+  return par->buffered;
+}
+
 SimTime
 sim_par_lookahead(const SimPar *par)
 {
@@ -142,6 +149,7 @@ sim_par_send(SimPar *par, int dest, SimTime at, SimEntity *origin, uint32_t chan
   memcpy(b->data + off, &h, sizeof h);
   if (at < par->sent_min)
     par->sent_min = at;
+  par->buffered++;
   par->stats.messages_sent++;
   par->stats.bytes_sent += sizeof h + padded;
   return b->data + off + sizeof h;
@@ -220,6 +228,7 @@ exchange(SimPar *par)
     }
   }
   par->sent_min = SIM_TIME_MAX;
+  par->buffered = 0;
   par->stats.windows++;
   return next;
 }

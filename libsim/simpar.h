@@ -64,6 +64,9 @@ SIM_API SimTime sim_par_lookahead(const SimPar *par);
 SIM_API uint8_t *sim_par_send(SimPar *par, int dest, SimTime at, SimEntity *origin,
                               uint32_t channel, size_t len);
 
+/* Messages reserved since the last exchange (still on this rank). */
+SIM_API uint64_t sim_par_messages_buffered(const SimPar *par);
+
 /**
  * sim_par_run_until:
  * Collective. Runs the windows up to @end (events at @end stay pending, as

@@ -869,7 +869,7 @@ run_parallel(Runner *r, GError **error)
   double wait_max = sim_par_world_max(ps.sync_seconds / (t2 - t1));
   double wait_min = sim_par_world_min(ps.sync_seconds / (t2 - t1));
   double ev_max = sim_par_world_max((double)mine), ev_min = sim_par_world_min((double)mine);
-  sim_net_par_gather(np);
+  sim_net_run_par_gather(run, np);
   if (rank == 0)
     ok = sim_net_run_finish(run, sc, staging, t2 - t1, peak_rss_kb(), &e);
   GError *ce = NULL;

@@ -90,6 +90,10 @@ struct _SimLink {
   SimEntity ent; /* origin of up/down events */
 };
 
+/* Packets in flight during the run: sim_net_in_flight() plus, in a
+ * parallel run, those sent to other ranks since the last exchange. */
+uint64_t sim__net_in_flight_now(const SimNet *net);
+
 /* Ethernet (ether.c) */
 uint64_t sim__mac_key(const uint8_t mac[6]);
 /* TRUE if a frame arriving on @rx should be taken in (unicast to it,

@@ -12,6 +12,9 @@
 
 #include "net-private.h"
 #include "simpacket-private.h"
+#ifdef IPESIM_WITH_MPI
+#include "simpar.h"
+#endif
 
 #include <string.h>
 
@@ -147,9 +150,20 @@ sim_net_counters(const SimNet *net)
 }
 
 uint64_t
+sim__net_in_flight_now(const SimNet *net)
+{
+  uint64_t n = sim_net_in_flight(net);
+#ifdef IPESIM_WITH_MPI
+  if (net->par)
+    n += sim_par_messages_buffered(net->par);
+#endif
+  return n;
+}
+
+uint64_t
 sim_net_events_total(const SimNet *net)
 {
-  return sim_events_executed(net->ctx) + net->events_elsewhere;
+  return sim_events_executed(net->ctx) - net->events_repeated + net->events_elsewhere;
 }
 
 uint64_t

@@ -303,7 +303,7 @@ sim_net_par_gather(SimNetPar *np)
     for (guint i = 0; i < slots->len; i++)
       *(uint64_t *)slots->pdata[i] = v[i];
     net->in_flight_elsewhere = v[slots->len] - live;
-    net->events_elsewhere = v[slots->len + 1] - events - net->events_repeated;
+    net->events_elsewhere = v[slots->len + 1] - events;
   }
   g_free(v);
 

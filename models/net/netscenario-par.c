@@ -4,8 +4,9 @@
  * deterministic, DESIGN.md rule 3), computes the same partition
  * (partition.c) and attaches to the parallel engine (netpar.c). What a
  * parallel run does not carry yet is refused here with the reason, before
- * any event runs: time series and queue samples (they read every node
- * at once) and neighbour discovery (its per-node state is not gathered).
+ * any event runs: neighbour discovery (its per-node state is not
+ * gathered). Time series and queue samples are recorded on every rank
+ * (each sees its own nodes; the others' read zero) and summed on rank 0.
  */
 #define G_LOG_DOMAIN "ipesim-net"
 #include "config.h"
@@ -21,10 +22,6 @@ static gboolean
 check_supported(SimNetRun *run, GError **error)
 {
   const char *what = NULL;
-  if (run->timeseries)
-    what = "time series ([output] sample)";
-  else if (run->queue_sampler)
-    what = "queue samples ([output] queue_sample)";
   for (uint32_t i = 0; !what && i < sim_net_n_nodes(run->net); i++) {
     SimIp6 *ip = sim_ip6_of(sim_net_node(run->net, i));
     if (ip && sim_nd_of(ip))
@@ -52,6 +49,8 @@ sim_net_run_parallel(SimNetRun *run, char **description, GError **error)
   SimNetPar *np = sim_net_par_attach(run->net, part, error);
   if (!np)
     return NULL;
+  sim__ts_record(run->timeseries);
+  sim__qs_record(run);
   g_autofree char *desc = sim_partition_describe(part);
   char t[SIM_TIME_FORMAT_SIZE];
   g_autofree char *ranks_s = g_strdup_printf("%d", ranks);
@@ -120,4 +119,19 @@ sim_net_run_par_captures(SimNetRun *run, SimNetPar *np, GError **error)
   }
   g_ptr_array_unref(parts);
   return ok;
+}
+
+void
+sim_net_run_par_gather(SimNetRun *run, SimNetPar *np)
+{
+  g_return_if_fail(run != NULL && np != NULL);
+  SimPar *par = sim_net_par_engine(np);
+  /* samples first: gathering changes rank 0's counters */
+  sim__ts_end_sample(run);
+  size_t n = 0;
+  uint64_t *v = sim__ts_recorded(run->timeseries, &n);
+  sim_par_sum_u64(par, v, n);
+  v = sim__qs_recorded(run, &n);
+  sim_par_sum_u64(par, v, n);
+  sim_net_par_gather(np);
 }

@@ -108,5 +108,16 @@ gboolean sim__slice_setup(SimNetRun *run, GError **error);
 gboolean sim__ts_setup(SimNetRun *run, const SimParams *outp, const char *outdir, GError **error);
 gboolean sim__ts_finish(SimNetRun *run, GError **error);
 void sim__ts_free(SimNsTimeseries *ts);
+/* Parallel runs: samples are recorded instead of written; the recorded
+ * values (to be summed over the ranks in place), then written. Call
+ * sim__ts_finish() for the end sample before reading them. */
+void sim__ts_record(SimNsTimeseries *ts);
+uint64_t *sim__ts_recorded(SimNsTimeseries *ts, size_t *n);
+void sim__ts_write_recorded(SimNsTimeseries *ts);
+/* The sample at the end of the run, when it falls on a period. */
+void sim__ts_end_sample(SimNetRun *run);
+/* The same for [output] queue_sample (queues.csv). */
+void sim__qs_record(SimNetRun *run);
+uint64_t *sim__qs_recorded(SimNetRun *run, size_t *n);
 
 #endif /* IPESIM_NETSCENARIO_PRIVATE_H */

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "netscenario-private.h"
+#include "net-private.h"
 #include "simcsv.h"
 
 #include <errno.h>
@@ -64,12 +65,21 @@ typedef struct {
   uint64_t prev[TS_COUNTERS]; /* cumulative counters at the previous sample */
 } Series;
 
+/* Values of a series at one sample: the cumulative counters, then what
+ * is read as it is (queue packets and bytes of a link, packets in flight
+ * of the net). */
+#define TS_VALUES (TS_COUNTERS + 2)
+
 struct _SimNsTimeseries {
   SimNetRun *run;
   SimTime period;
   SimTime last; /* time of the last sample (0: none yet) */
   SimCsvWriter *w;
   GArray *series; /* Series, in row order */
+  /* parallel runs: the samples are recorded (TS_VALUES per series, per
+   * sample) and written once summed over the ranks */
+  GArray *raw;   /* uint64_t */
+  GArray *times; /* SimTime of each sample */
 };
 
 void
@@ -79,6 +89,10 @@ sim__ts_free(SimNsTimeseries *ts)
     return;
   if (ts->w)
     sim_csv_writer_abort(ts->w);
+  if (ts->raw)
+    g_array_unref(ts->raw);
+  if (ts->times)
+    g_array_unref(ts->times);
   for (guint i = 0; i < ts->series->len; i++)
     g_free(g_array_index(ts->series, Series, i).name);
   g_array_unref(ts->series);
@@ -304,7 +318,7 @@ counters(SimNsTimeseries *ts, const Series *s, uint64_t c[TS_COUNTERS])
     const SimNetCounters *nc = sim_net_counters(ts->run->net);
     c[0] = nc->delivered;
     c[1] = nc->dropped;
-    c[2] = sim_events_executed(ts->run->ctx);
+    c[2] = sim_net_events_total(ts->run->net);
     break;
   }
   case TS_SLICE:
@@ -328,15 +342,31 @@ row_start(SimNsTimeseries *ts, const char *time, const Series *s, unsigned metri
   sim_csv_writer_add_string(ts->w, kind_metrics[s->kind][metric]);
 }
 
-/* One row per chosen metric of @s. Every value is either an unsigned
- * count or a real number (9 significant digits; times 12). */
+/* What @s reads now: counters, then the instantaneous values. */
 static void
-sample_series(SimNsTimeseries *ts, const char *time, Series *s)
+values(SimNsTimeseries *ts, const Series *s, uint64_t v[TS_VALUES])
 {
-  uint64_t c[TS_COUNTERS], d[TS_COUNTERS];
-  counters(ts, s, c);
+  counters(ts, s, v);
+  v[TS_COUNTERS] = v[TS_COUNTERS + 1] = 0;
+  if (s->kind == TS_LINK) {
+    SimIface *ifc = s->obj;
+    SimQdisc *q = sim_iface_qdisc(ifc);
+    v[TS_COUNTERS] = sim_iface_queue_length(ifc);
+    v[TS_COUNTERS + 1] = q ? q->n_bytes : 0;
+  } else if (s->kind == TS_NET) {
+    v[TS_COUNTERS] = sim__net_in_flight_now(ts->run->net);
+  }
+}
+
+/* One row per chosen metric of @s from its values @v. Every value is
+ * either an unsigned count or a real number (9 significant digits;
+ * times 12). */
+static void
+emit_series(SimNsTimeseries *ts, const char *time, Series *s, const uint64_t v[TS_VALUES])
+{
+  uint64_t d[TS_COUNTERS];
   for (int k = 0; k < TS_COUNTERS; k++)
-    d[k] = c[k] - s->prev[k];
+    d[k] = v[k] - s->prev[k];
   /* bits over the interval, in bit/s */
   double per_second = 1e12 / (double)ts->period;
   for (unsigned m = 0; kind_metrics[s->kind][m]; m++) {
@@ -361,25 +391,22 @@ sample_series(SimNsTimeseries *ts, const char *time, Series *s)
         count = m == FLOW_RX_PACKETS ? d[2] : d[3];
       }
       break;
-    case TS_LINK: {
-      SimIface *ifc = s->obj;
-      SimQdisc *q = sim_iface_qdisc(ifc);
+    case TS_LINK:
       is_real = m == LINK_TX_BPS || m == LINK_UTILIZATION;
       if (m == LINK_TX_BPS)
         real = (double)d[0] * 8.0 * per_second;
       else if (m == LINK_UTILIZATION)
         real = (double)d[1] / (double)ts->period;
       else if (m == LINK_QUEUE_PACKETS)
-        count = sim_iface_queue_length(ifc);
+        count = v[TS_COUNTERS];
       else if (m == LINK_QUEUE_BYTES)
-        count = q ? q->n_bytes : 0;
+        count = v[TS_COUNTERS + 1];
       else
         count = d[2];
       break;
-    }
     case TS_NET:
       is_real = FALSE;
-      count = m == NET_IN_FLIGHT ? sim_net_in_flight(ts->run->net) : d[m - 1];
+      count = m == NET_IN_FLIGHT ? v[TS_COUNTERS] : d[m - 1];
       break;
     case TS_SLICE:
       is_real = m == SLICE_RX_BPS;
@@ -397,7 +424,7 @@ sample_series(SimNsTimeseries *ts, const char *time, Series *s)
       sim_csv_writer_add_uint(ts->w, count);
     sim_csv_writer_end_row(ts->w);
   }
-  memcpy(s->prev, c, sizeof c);
+  memcpy(s->prev, v, sizeof s->prev);
 }
 
 static void
@@ -407,9 +434,51 @@ ts_sample(SimContext *ctx, SimTime now, void *data)
   SimNsTimeseries *ts = data;
   char time[48];
   format_seconds(now, time, sizeof time);
-  for (guint i = 0; i < ts->series->len; i++)
-    sample_series(ts, time, &g_array_index(ts->series, Series, i));
+  for (guint i = 0; i < ts->series->len; i++) {
+    uint64_t v[TS_VALUES];
+    values(ts, &g_array_index(ts->series, Series, i), v);
+    if (ts->raw)
+      g_array_append_vals(ts->raw, v, TS_VALUES);
+    else
+      emit_series(ts, time, &g_array_index(ts->series, Series, i), v);
+  }
+  if (ts->times)
+    g_array_append_val(ts->times, now);
   ts->last = now;
+}
+
+void
+sim__ts_record(SimNsTimeseries *ts)
+{
+  if (!ts || ts->raw)
+    return;
+  ts->raw = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  ts->times = g_array_new(FALSE, FALSE, sizeof(SimTime));
+}
+
+uint64_t *
+sim__ts_recorded(SimNsTimeseries *ts, size_t *n)
+{
+  *n = ts && ts->raw ? ts->raw->len : 0;
+  return *n ? (uint64_t *)ts->raw->data : NULL;
+}
+
+void
+sim__ts_write_recorded(SimNsTimeseries *ts)
+{
+  if (!ts || !ts->raw || !ts->w)
+    return;
+  guint ns = ts->series->len;
+  g_assert(ts->raw->len == ts->times->len * ns * TS_VALUES);
+  for (guint k = 0; k < ts->times->len; k++) {
+    char time[48];
+    format_seconds(g_array_index(ts->times, SimTime, k), time, sizeof time);
+    for (guint i = 0; i < ns; i++)
+      emit_series(ts, time, &g_array_index(ts->series, Series, i),
+                  &g_array_index(ts->raw, uint64_t, ((size_t)k * ns + i) * TS_VALUES));
+  }
+  g_array_set_size(ts->raw, 0);
+  g_array_set_size(ts->times, 0);
 }
 
 /* ---- setup and end ---------------------------------------------------------------------- */
@@ -461,15 +530,25 @@ sim__ts_setup(SimNetRun *run, const SimParams *outp, const char *outdir, GError 
   return TRUE;
 }
 
+void
+sim__ts_end_sample(SimNetRun *run)
+{
+  SimNsTimeseries *ts = run->timeseries;
+  if (!ts || !ts->w)
+    return;
+  SimTime now = sim_now(run->ctx);
+  if (now == sim_net_run_end(run) && now - ts->last == ts->period)
+    ts_sample(run->ctx, now, ts);
+}
+
 gboolean
 sim__ts_finish(SimNetRun *run, GError **error)
 {
   SimNsTimeseries *ts = run->timeseries;
   if (!ts || !ts->w)
     return TRUE;
-  SimTime now = sim_now(run->ctx);
-  if (now == sim_net_run_end(run) && now - ts->last == ts->period)
-    ts_sample(run->ctx, now, ts);
+  sim__ts_end_sample(run);
+  sim__ts_write_recorded(ts);
   SimCsvWriter *w = ts->w;
   ts->w = NULL;
   return sim_csv_writer_commit(w, error);

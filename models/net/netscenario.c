@@ -1936,6 +1936,10 @@ setup_pcap(SimNetRun *run, const char *const *specs, const char *outdir, uint32_
 typedef struct {
   SimCsvWriter *w;
   GPtrArray *ifcs;
+  /* parallel runs: the samples, recorded and written once summed over the
+   * ranks (packets and bytes of each row, in row order) */
+  GArray *raw;   /* uint64_t */
+  GArray *times; /* SimTime */
 } QueueSampler;
 
 static void
@@ -1943,17 +1947,40 @@ queue_sampler_free(QueueSampler *qs)
 {
   if (qs->w)
     sim_csv_writer_abort(qs->w);
+  if (qs->raw)
+    g_array_unref(qs->raw);
+  if (qs->times)
+    g_array_unref(qs->times);
   g_ptr_array_unref(qs->ifcs);
   g_free(qs);
 }
 
-/* One row per interface (class "all": the whole queue) and per class of
- * a class-based discipline (its name, or its number). */
+/* The values of every row now: per interface its whole queue, then per
+ * class of a class-based discipline; packets and bytes each. */
 static void
-queue_sample(SimContext *ctx, SimTime now, void *data)
+queue_values(QueueSampler *qs, GArray *out)
 {
-  (void)ctx;
-  QueueSampler *qs = data;
+  for (guint i = 0; i < qs->ifcs->len; i++) {
+    SimIface *ifc = qs->ifcs->pdata[i];
+    SimQdisc *q = sim_iface_qdisc(ifc);
+    uint64_t v[2] = { sim_iface_queue_length(ifc), q ? q->n_bytes : 0 };
+    g_array_append_vals(out, v, 2);
+    if (!q || !sim_qos_sched_is(q))
+      continue;
+    for (uint32_t c = 0; c < sim_qos_sched_n_classes(q); c++) {
+      SimQosClassStats st;
+      sim_qos_sched_get_stats(q, c, &st);
+      uint64_t cv[2] = { st.backlog_packets, st.backlog_bytes };
+      g_array_append_vals(out, cv, 2);
+    }
+  }
+}
+
+/* One row per interface (class "all": the whole queue) and per class of
+ * a class-based discipline (its name, or its number), from @v. */
+static void
+queue_emit(QueueSampler *qs, SimTime now, const uint64_t *v)
+{
   double t = (double)now * 1e-6;
   for (guint i = 0; i < qs->ifcs->len; i++) {
     SimIface *ifc = qs->ifcs->pdata[i];
@@ -1963,14 +1990,12 @@ queue_sample(SimContext *ctx, SimTime now, void *data)
     sim_csv_writer_add_string(qs->w, node);
     sim_csv_writer_add_string(qs->w, name);
     sim_csv_writer_add_string(qs->w, "all");
-    sim_csv_writer_add_uint(qs->w, sim_iface_queue_length(ifc));
-    sim_csv_writer_add_uint(qs->w, q ? q->n_bytes : 0);
+    sim_csv_writer_add_uint(qs->w, *v++);
+    sim_csv_writer_add_uint(qs->w, *v++);
     sim_csv_writer_end_row(qs->w);
     if (!q || !sim_qos_sched_is(q))
       continue;
     for (uint32_t c = 0; c < sim_qos_sched_n_classes(q); c++) {
-      SimQosClassStats st;
-      sim_qos_sched_get_stats(q, c, &st);
       char num[16];
       const char *cn = sim_qos_sched_class_name(q, c);
       if (!cn) {
@@ -1981,11 +2006,57 @@ queue_sample(SimContext *ctx, SimTime now, void *data)
       sim_csv_writer_add_string(qs->w, node);
       sim_csv_writer_add_string(qs->w, name);
       sim_csv_writer_add_string(qs->w, cn);
-      sim_csv_writer_add_uint(qs->w, st.backlog_packets);
-      sim_csv_writer_add_uint(qs->w, st.backlog_bytes);
+      sim_csv_writer_add_uint(qs->w, *v++);
+      sim_csv_writer_add_uint(qs->w, *v++);
       sim_csv_writer_end_row(qs->w);
     }
   }
+}
+
+static void
+queue_sample(SimContext *ctx, SimTime now, void *data)
+{
+  (void)ctx;
+  QueueSampler *qs = data;
+  if (qs->raw) {
+    queue_values(qs, qs->raw);
+    g_array_append_val(qs->times, now);
+    return;
+  }
+  g_autoptr(GArray) v = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  queue_values(qs, v);
+  queue_emit(qs, now, (const uint64_t *)v->data);
+}
+
+void
+sim__qs_record(SimNetRun *run)
+{
+  QueueSampler *qs = run->queue_sampler;
+  if (!qs || qs->raw)
+    return;
+  qs->raw = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  qs->times = g_array_new(FALSE, FALSE, sizeof(SimTime));
+}
+
+uint64_t *
+sim__qs_recorded(SimNetRun *run, size_t *n)
+{
+  QueueSampler *qs = run->queue_sampler;
+  *n = qs && qs->raw ? qs->raw->len : 0;
+  return *n ? (uint64_t *)qs->raw->data : NULL;
+}
+
+static void
+queue_write_recorded(QueueSampler *qs)
+{
+  if (!qs->raw || !qs->times->len)
+    return;
+  size_t per = qs->raw->len / qs->times->len;
+  for (guint k = 0; k < qs->times->len; k++)
+    queue_emit(qs, g_array_index(qs->times, SimTime, k),
+               &g_array_index(qs->raw, uint64_t, (size_t)k * per));
+  g_array_set_size(qs->raw, 0);
+  g_array_set_size(qs->times, 0);
 }
 
 static gboolean
@@ -2292,6 +2363,7 @@ sim_net_run_finish(SimNetRun *run, SimScenario *sc, const char *dir, double wall
     return FALSE;
   if (run->queue_sampler) {
     QueueSampler *qs = run->queue_sampler;
+    queue_write_recorded(qs);
     SimCsvWriter *w = qs->w;
     qs->w = NULL;
     if (!sim_csv_writer_commit(w, error))

@@ -130,6 +130,12 @@ typedef struct _SimNetPar SimNetPar;
  */
 SIM_API SimNetPar *sim_net_run_parallel(SimNetRun *run, char **description, GError **error);
 /**
+ * sim_net_run_par_gather:
+ * Collective, after the run: sim_net_par_gather() and the recorded time
+ * series and queue samples summed into rank 0.
+ */
+SIM_API void sim_net_run_par_gather(SimNetRun *run, SimNetPar *np);
+/**
  * sim_net_run_par_captures:
  * Collective, after the run: every rank closes its packet captures; rank 0
  * replaces the files of interfaces on other ranks with the captures those

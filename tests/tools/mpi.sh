@@ -99,7 +99,14 @@ check grid-v6 "2 4" "$scen/grid-v6.ini" --set grid.k=6 --set grid.time=50ms
 # a random topology with Bernoulli and Gilbert-Elliott loss, small queues
 # that overflow, Poisson and on/off flows, pings, a link going down and
 # up again while packets cross it (between ranks with the given partition)
-check lossy "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini" --pcap all
+# (with captures of every interface, time series of every flow, link and
+# the net, and queue samples: timeseries.csv and queues.csv)
+check lossy "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini" --pcap all \
+  --set output.sample=1ms --set 'output.sample_metrics=flow.*.*,link.*.*,net.*.*' \
+  --set output.queue_sample=500us
+for f in timeseries.csv queues.csv; do
+  [ "$(wc -l < "$dir/lossy-np4/$f")" -gt 1000 ] || fail "lossy: $f too short"
+done
 check lossy-given "2" "$srcdir/tests/data/scenario/mpi-lossy.ini" --set parallel.partition=given \
   --pcap r3 --pcap r20
 # SRv6: an L3VPN (End.DT4/DT6, policies) and the overhead study
@@ -107,7 +114,11 @@ check srv6-l3vpn "2 4" "$scen/srv6-l3vpn.ini" --pcap all
 check srv6-overhead "2" "$scen/srv6-overhead.ini" --set simulation.duration=200ms
 # slicing: NRP queues (DRR per NRP, priority inside), per-NRP paths over
 # uSIDs with the HBH NRP option; slices.csv, nrp_links.csv, state.csv
-check slicing-soft "2 4" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms
+check slicing-soft "2 4" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms \
+  --set output.sample=1ms --set 'output.sample_metrics=slice.*.*' --set output.queue_sample=1ms
+grep -q '^0.02,slice,' "$dir/slicing-soft-np2/timeseries.csv" || fail "slicing: no slice series"
+# the quick start: pings, time series every 10 ms
+check quickstart "2" "$scen/quickstart.ini"
 check slicing-hard "2" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms \
   --set slicing.isolation=hard
 check 5g-transport "2 4" "$scen/5g-transport.ini" --set transport.cell_sites=100 \
