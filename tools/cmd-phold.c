@@ -158,6 +158,7 @@ ipesim_cmd_phold(int argc, char **argv)
         SimPholdConfig pc = { n, remote, lookahead, mean };
         SimPhold *ph = sim_phold_new(ctx, &pc, &error);
         void *par = NULL;
+        (void)par;
 #ifdef IPESIM_WITH_MPI
         if (ph && ranks > 1 && !(par = sim_phold_parallel(ph, ctx, &error))) {
           sim_phold_free(ph);
