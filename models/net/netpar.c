@@ -8,11 +8,14 @@
 #include "app-private.h"
 #include "nd-private.h"
 #include "srv6-private.h"
+#include "nd.h"
 #include "qos-private.h"
 #include "ip6-private.h"
 #include "simpacket.h"
 
 #include <string.h>
+
+G_STATIC_ASSERT(sizeof(SimNdStats) % sizeof(uint64_t) == 0);
 
 struct _SimNetPar {
   SimNet *net;
@@ -147,7 +150,16 @@ collect_sums(SimNet *net, GPtrArray *slots)
         g_ptr_array_add(slots, &ifc->stats.drops[r]);
       sim__qos_sched_collect_counters(ifc->qdisc, slots);
     }
-    SimSrv6 *sr = sim_srv6_of(sim_ip6_of(n));
+    SimIp6 *ip = sim_ip6_of(n);
+    SimNd *nd = ip ? sim_nd_of(ip) : NULL;
+    if (nd) {
+      /* SimNdStats: counters only */
+      SimNdStats *st = (SimNdStats *)sim_nd_stats(nd);
+      uint64_t *words = (uint64_t *)st;
+      for (size_t k = 0; k < sizeof *st / sizeof(uint64_t); k++)
+        g_ptr_array_add(slots, &words[k]);
+    }
+    SimSrv6 *sr = sim_srv6_of(ip);
     for (guint k = 0; sr && k < sim_srv6_n_sids(sr); k++) {
       SimSrv6Sid *sid = (SimSrv6Sid *)sim_srv6_sid(sr, k);
       g_ptr_array_add(slots, &sid->counters.packets);

@@ -4,8 +4,8 @@
  * deterministic, DESIGN.md rule 3), computes the same partition
  * (partition.c) and attaches to the parallel engine (netpar.c). What a
  * parallel run does not carry yet is refused here with the reason, before
- * any event runs: neighbour discovery (its per-node state is not
- * gathered). Time series and queue samples are recorded on every rank
+ * any event runs: SLAAC (a flow to an autoconfiguring host reads that
+ * host's current address, another node's state). Time series and queue samples are recorded on every rank
  * (each sees its own nodes; the others' read zero) and summed on rank 0.
  */
 #define G_LOG_DOMAIN "ipesim-net"
@@ -15,6 +15,7 @@
 #include "netpar.h"
 #include "net-private.h"
 #include "nd.h"
+#include "nd-private.h"
 
 #include <string.h>
 
@@ -24,8 +25,12 @@ check_supported(SimNetRun *run, GError **error)
   const char *what = NULL;
   for (uint32_t i = 0; !what && i < sim_net_n_nodes(run->net); i++) {
     SimIp6 *ip = sim_ip6_of(sim_net_node(run->net, i));
-    if (ip && sim_nd_of(ip))
-      what = "neighbour discovery (nd or slaac on a node)";
+    SimNd *nd = ip ? sim_nd_of(ip) : NULL;
+    /* a flow to an autoconfiguring host reads the host's address when it
+     * sends: a look at another node's state that only a shared memory
+     * gives */
+    if (nd && nd->slaac)
+      what = "stateless address autoconfiguration (autoconf = true on a host)";
   }
   if (what) {
     g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,

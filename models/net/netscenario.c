@@ -2290,8 +2290,25 @@ sim_net_build(SimScenario *sc, SimRegistry *reg, const SimNetBuildOptions *opts,
   }
   if (ok)
     ok = sim__ts_setup(run, outp, opts->outdir, error);
-  if (ok)
+  if (ok) {
+    /* Neighbor Discovery on every IPv6 node of a switched segment, now:
+     * the node joins its solicited-node groups as soon as it has its
+     * addresses (RFC 4861 §7.2.1), and its timers' entity (and random
+     * stream) gets an id from the build's order, not from whichever
+     * packet first needed it, so that a run split over ranks numbers it
+     * as the sequential run does (DESIGN.md rule 3) */
+    for (uint32_t i = 0; i < sim_net_n_nodes(run->net); i++) {
+      SimNode *n = sim_net_node(run->net, i);
+      SimIp6 *ip = sim_ip6_of(n);
+      for (uint32_t k = 0; ip && k < sim_node_n_ifaces(n); k++) {
+        if (sim_iface_is_multiaccess(sim_node_iface(n, k))) {
+          sim_nd_install(ip, NULL);
+          break;
+        }
+      }
+    }
     ok = parse_parallel(run, error);
+  }
   if (ok) {
     /* [expect] is read here so that `ipesim check` validates it and its
      * keys count as read; ipesim test evaluates it after the run */

@@ -117,6 +117,9 @@ check srv6-overhead "2" "$scen/srv6-overhead.ini" --set simulation.duration=200m
 check slicing-soft "2 4" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms \
   --set output.sample=1ms --set 'output.sample_metrics=slice.*.*' --set output.queue_sample=1ms
 grep -q '^0.02,slice,' "$dir/slicing-soft-np2/timeseries.csv" || fail "slicing: no slice series"
+# Neighbor Discovery on two switched segments (nd.csv, autoconf.csv)
+check nd "2" "$srcdir/tests/data/scenario/mpi-nd.ini" --pcap all
+[ "$(wc -l < "$dir/nd-np2/nd.csv")" = 7 ] || fail "nd: not every node in nd.csv"
 # the quick start: pings, time series every 10 ms
 check quickstart "2" "$scen/quickstart.ini"
 check slicing-hard "2" "$scen/5g-slicing-isolation.ini" --set simulation.duration=20ms \
@@ -135,12 +138,12 @@ ok "a link between ranks going down drops the same packets as in the sequential 
 
 # refusals: the same message once, exit status 1, nothing written
 if mpi 2 run "$scen/enterprise-lan.ini" -o "$dir/lan" > "$dir/lan.out" 2> "$dir/lan.err"; then
-  fail "enterprise-lan (neighbour discovery) ran over 2 ranks"
+  fail "enterprise-lan (SLAAC) ran over 2 ranks"
 fi
-[ "$(grep -c 'neighbour discovery.*cannot run over several ranks yet' "$dir/lan.err")" = 1 ] ||
+[ "$(grep -c 'autoconfiguration.*cannot run over several ranks yet' "$dir/lan.err")" = 1 ] ||
   { cat "$dir/lan.err" >&2; fail "enterprise-lan: the refusal is not reported once"; }
 [ ! -f "$dir/lan/flows.csv" ] || fail "enterprise-lan: results written"
-ok "a scenario with neighbour discovery is refused once, nothing written"
+ok "a scenario with SLAAC is refused once, nothing written"
 
 sed -e 's/^partition = auto/partition = given/' -e 's/^rank1 = r12,/rank1 = r1*, r12,/' \
   "$srcdir/tests/data/scenario/mpi-lossy.ini" > "$dir/twice.ini"
