@@ -165,6 +165,18 @@ grep -q "gives 2 ranks, mpirun started 4" "$dir/bad4.err" ||
   { cat "$dir/bad4.err" >&2; fail "rank count mismatch: unclear error"; }
 ok "a given partition for another number of ranks is refused"
 
+# one rank fails (its private folder cannot be made): its error, once,
+# naming it; exit status 1; no hang; no results
+if timeout 120 mpirun -np 1 "$ipesim" run "$scen/grid-v6.ini" -o "$dir/onefails" : \
+     -np 1 env TMPDIR=/nonexistent/x "$ipesim" run "$scen/grid-v6.ini" -o "$dir/onefails" \
+     > /dev/null 2> "$dir/onefails.err"; then
+  fail "a failing rank went unnoticed"
+fi
+[ "$(grep -c '^ipesim run: rank 1: .*/nonexistent/x' "$dir/onefails.err")" = 1 ] ||
+  { cat "$dir/onefails.err" >&2; fail "a failing rank: its error is not reported once"; }
+[ ! -f "$dir/onefails/flows.csv" ] || fail "a failing rank: results written"
+ok "a rank that fails stops the job with its error"
+
 # PHOLD over ranks: every LP handles the events of the sequential run
 # (same total, same per-LP counts), for W3 and W1 (ROSS's parameters)
 for w in "--remote 1 --lookahead 0.1 --mean 1.1" "--remote 0.25 --lookahead 1 --mean 1"; do
