@@ -1017,6 +1017,11 @@ ipesim_run_file(const char *path, char **sets, const char *outdir, const IpesimR
 #endif
   if (parallel) {
 #ifdef IPESIM_WITH_MPI
+    /* mpirun forwards SIGINT and SIGTERM to every rank: they stop at once
+     * (a window cannot be left half-done on one rank), rank 0's staging
+     * folder is discarded by the next run */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     status = run_parallel(&r, error);
 #endif
   } else if (g_mkdir_with_parents(dir, 0755) != 0) {
