@@ -758,6 +758,12 @@ ipesim_mpi_finish(void)
   mpi_started = FALSE;
 }
 
+int
+ipesim_mpi_rank(void)
+{
+  return mpi_started ? sim_par_world_rank() : 0;
+}
+
 /* Collective: TRUE if every rank is @ok; else the lowest failing rank's
  * error goes to @error on that rank, and a silent IPESIM_RANK_ERROR on the
  * others. Consumes @local. */
@@ -953,6 +959,12 @@ ipesim_mpi_start(int *argc, char ***argv)
 void
 ipesim_mpi_finish(void)
 {
+}
+
+int
+ipesim_mpi_rank(void)
+{
+  return 0;
 }
 #endif
 

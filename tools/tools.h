@@ -55,6 +55,8 @@ SimScenario *ipesim_load_scenario(const char *path, char **sets, GError **error)
  * started by mpirun, else nothing; ipesim_mpi_finish() at exit. */
 void ipesim_mpi_start(int *argc, char ***argv);
 void ipesim_mpi_finish(void);
+/* This process's rank under mpirun, 0 otherwise: only rank 0 reports. */
+int ipesim_mpi_rank(void);
 
 /* Runs the scenario file @path with the overrides @sets into @dir
  * (default results/<scenario name>): a single run into DIR itself; a

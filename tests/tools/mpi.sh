@@ -165,6 +165,12 @@ grep -q "gives 2 ranks, mpirun started 4" "$dir/bad4.err" ||
   { cat "$dir/bad4.err" >&2; fail "rank count mismatch: unclear error"; }
 ok "a given partition for another number of ranks is refused"
 
+# ipesim test over ranks: rank 0 reports, once
+mpi 2 test "$scen/grid-v6.ini" --set grid.time=20ms > "$dir/test.out" 2> "$dir/test.err" ||
+  { cat "$dir/test.out" "$dir/test.err" >&2; fail "ipesim test over 2 ranks failed"; }
+[ "$(grep -c '^6 passed, 0 failed$' "$dir/test.out")" = 1 ] || { cat "$dir/test.out" >&2; fail "ipesim test: not one report"; }
+ok "ipesim test over 2 ranks: one report"
+
 # one rank fails (its private folder cannot be made): its error, once,
 # naming it; exit status 1; no hang; no results
 if timeout 120 mpirun -np 1 "$ipesim" run "$scen/grid-v6.ini" -o "$dir/onefails" : \
