@@ -44,6 +44,12 @@ struct _SimPar {
   uint8_t *sbuf, *rbuf;
   size_t sbuf_cap, rbuf_cap;
   SimParStats stats;
+  /* null messages (SIM_PAR_NULL_MESSAGES) */
+  SimParSync sync;
+  SimTime *in_clock;   /* per rank: no message from it will be earlier */
+  SimTime eot_sent;    /* the last promise this rank sent */
+  GPtrArray *pending;  /* buffers of sends not yet complete */
+  GArray *requests;    /* MPI_Request of those sends */
 };
 
 int
@@ -88,7 +94,26 @@ sim_par_new(SimContext *ctx, SimTime lookahead, SimParRecvFunc recv, void *user)
   par->sdispl = g_new0(int, n);
   par->rcount = g_new0(int, n);
   par->rdispl = g_new0(int, n);
+  par->sync = SIM_PAR_WINDOWS;
+  const char *env = g_getenv("IPESIM_PAR_SYNC");
+  if (env && strcmp(env, "null") == 0)
+    par->sync = SIM_PAR_NULL_MESSAGES;
+  par->in_clock = g_new0(SimTime, n);
+  par->pending = g_ptr_array_new_with_free_func(g_free);
+  par->requests = g_array_new(FALSE, FALSE, sizeof(MPI_Request));
   return par;
+}
+
+void
+sim_par_set_sync(SimPar *par, SimParSync sync)
+{
+  par->sync = sync;
+}
+
+SimParSync
+sim_par_sync(const SimPar *par)
+{
+  return par->sync;
 }
 
 void
@@ -107,6 +132,9 @@ sim_par_free(SimPar *par)
   g_free(par->rdispl);
   g_free(par->sbuf);
   g_free(par->rbuf);
+  g_free(par->in_clock);
+  g_ptr_array_unref(par->pending);
+  g_array_unref(par->requests);
   g_free(par);
 }
 
@@ -233,10 +261,159 @@ exchange(SimPar *par)
   return next;
 }
 
+/* ---- null messages (Chandy-Misra-Bryant) ------------------------------------------------
+ *
+ * Each rank sends every other rank, whenever its promise grows, one MPI
+ * message: its promise (no later message from it will be earlier: the
+ * earliest of its next event and of its own safe time, plus the
+ * lookahead) followed by the messages for that rank. A rank runs every
+ * event earlier than the smallest promise it holds; with nothing to run
+ * it waits for the next message. The last message of a rank promises
+ * SIM_TIME_MAX: it has nothing left before the end. */
+
+#define TAG_NULL 7
+
+static void
+reap_sends(SimPar *par, gboolean all)
+{
+  if (par->requests->len == 0)
+    return;
+  if (all) {
+    MPI_Waitall((int)par->requests->len, (MPI_Request *)par->requests->data, MPI_STATUSES_IGNORE);
+  } else {
+    int done = 0;
+    MPI_Testall((int)par->requests->len, (MPI_Request *)par->requests->data, &done,
+                MPI_STATUSES_IGNORE);
+    if (!done)
+      return;
+  }
+  g_array_set_size(par->requests, 0);
+  g_ptr_array_set_size(par->pending, 0);
+}
+
+static void
+null_send(SimPar *par, SimTime eot)
+{
+  for (int r = 0; r < par->size; r++) {
+    if (r == par->rank)
+      continue;
+    GByteArray *b = par->out[r];
+    size_t len = sizeof(int64_t) + b->len;
+    check_count(len);
+    uint8_t *buf = g_malloc(len);
+    int64_t e = eot;
+    memcpy(buf, &e, sizeof e);
+    if (b->len)
+      memcpy(buf + sizeof e, b->data, b->len);
+    g_byte_array_set_size(b, 0);
+    MPI_Request req;
+    MPI_Isend(buf, (int)len, MPI_BYTE, r, TAG_NULL, MPI_COMM_WORLD, &req);
+    g_ptr_array_add(par->pending, buf);
+    g_array_append_val(par->requests, req);
+  }
+  par->eot_sent = eot;
+  par->sent_min = SIM_TIME_MAX;
+  par->buffered = 0;
+  par->stats.windows++;
+}
+
+/* Receives one message (waiting for it when @block); FALSE if none. */
+static gboolean
+null_receive(SimPar *par, gboolean block)
+{
+  MPI_Status st;
+  int flag = 1;
+  if (block)
+    MPI_Probe(MPI_ANY_SOURCE, TAG_NULL, MPI_COMM_WORLD, &st);
+  else
+    MPI_Iprobe(MPI_ANY_SOURCE, TAG_NULL, MPI_COMM_WORLD, &flag, &st);
+  if (!flag)
+    return FALSE;
+  int len = 0;
+  MPI_Get_count(&st, MPI_BYTE, &len);
+  if ((size_t)len > par->rbuf_cap) {
+    g_free(par->rbuf);
+    par->rbuf_cap = (size_t)len * 2;
+    par->rbuf = g_malloc(par->rbuf_cap);
+  }
+  MPI_Recv(par->rbuf, len, MPI_BYTE, st.MPI_SOURCE, TAG_NULL, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  int64_t eot;
+  memcpy(&eot, par->rbuf, sizeof eot);
+  size_t off = sizeof eot;
+  while (off < (size_t)len) {
+    MsgHeader h;
+    memcpy(&h, par->rbuf + off, sizeof h);
+    off += sizeof h;
+    par->recv(par->ctx, par->user, h.at, h.origin, h.seq, h.channel, par->rbuf + off, h.len);
+    off += (h.len + 7) & ~(size_t)7;
+  }
+  if (eot > par->in_clock[st.MPI_SOURCE])
+    par->in_clock[st.MPI_SOURCE] = eot;
+  return TRUE;
+}
+
+static SimTime
+safe_time(SimPar *par)
+{
+  SimTime s = SIM_TIME_MAX;
+  for (int r = 0; r < par->size; r++)
+    if (r != par->rank && par->in_clock[r] < s)
+      s = par->in_clock[r];
+  return s;
+}
+
+static void
+run_null_messages(SimPar *par, SimTime end)
+{
+  SimTime now = sim_now(par->ctx);
+  for (int r = 0; r < par->size; r++)
+    par->in_clock[r] = now + par->lookahead; /* nobody sends before that */
+  par->eot_sent = now;
+  gboolean finished = FALSE;
+  for (;;) {
+    double s0 = MPI_Wtime();
+    while (null_receive(par, FALSE))
+      ;
+    reap_sends(par, FALSE);
+    par->stats.sync_seconds += MPI_Wtime() - s0;
+    SimTime safe = safe_time(par), next = sim_next_event_time(par->ctx);
+    SimTime upto = MIN(safe, end);
+    if (next < upto)
+      sim_run_until(par->ctx, upto);
+    next = sim_next_event_time(par->ctx);
+    /* what this rank can promise now */
+    SimTime base = MIN(next, safe);
+    SimTime eot = base >= end ? SIM_TIME_MAX
+                 : base > SIM_TIME_MAX - par->lookahead ? SIM_TIME_MAX : base + par->lookahead;
+    if (!finished && (eot > par->eot_sent || par->buffered > 0)) {
+      s0 = MPI_Wtime();
+      null_send(par, eot);
+      par->stats.sync_seconds += MPI_Wtime() - s0;
+      finished = eot == SIM_TIME_MAX;
+    }
+    if (finished && safe == SIM_TIME_MAX)
+      break; /* every rank is done, and every message is in */
+    if (next < MIN(safe_time(par), end))
+      continue; /* more to run without waiting */
+    s0 = MPI_Wtime();
+    null_receive(par, TRUE);
+    par->stats.sync_seconds += MPI_Wtime() - s0;
+  }
+  reap_sends(par, TRUE);
+}
+
 SimRunResult
 sim_par_run_until(SimPar *par, SimTime end)
 {
   double t0 = MPI_Wtime();
+  if (par->sync == SIM_PAR_NULL_MESSAGES) {
+    run_null_messages(par, end);
+    /* every rank leaves at once, as with windows */
+    MPI_Barrier(MPI_COMM_WORLD);
+    SimRunResult r = sim_run_until(par->ctx, end);
+    par->stats.run_seconds += MPI_Wtime() - t0;
+    return r;
+  }
   for (;;) {
     double s0 = MPI_Wtime();
     SimTime g = exchange(par);

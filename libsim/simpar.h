@@ -39,6 +39,12 @@ typedef struct _SimPar SimPar;
 typedef void (*SimParRecvFunc)(SimContext *ctx, void *user, SimTime at, SimEntityId origin,
                                uint32_t seq, uint32_t channel, const uint8_t *data, size_t len);
 
+/* How the ranks keep in step: conservative windows (YAWNS, the
+ * default), or null messages (Chandy-Misra-Bryant; also chosen by the
+ * environment variable IPESIM_PAR_SYNC=null). docs/parallel.md compares
+ * them. */
+typedef enum { SIM_PAR_WINDOWS, SIM_PAR_NULL_MESSAGES } SimParSync;
+
 /* Rank and size of MPI_COMM_WORLD (0 and 1 when MPI is not initialised). */
 SIM_API int sim_par_world_rank(void);
 SIM_API int sim_par_world_size(void);
@@ -53,6 +59,8 @@ SIM_API void sim_par_free(SimPar *par);
 SIM_API int sim_par_rank(const SimPar *par);
 SIM_API int sim_par_size(const SimPar *par);
 SIM_API SimTime sim_par_lookahead(const SimPar *par);
+SIM_API void sim_par_set_sync(SimPar *par, SimParSync sync);
+SIM_API SimParSync sim_par_sync(const SimPar *par);
 
 /**
  * sim_par_send:
@@ -76,7 +84,7 @@ SIM_API uint64_t sim_par_messages_buffered(const SimPar *par);
 SIM_API SimRunResult sim_par_run_until(SimPar *par, SimTime end);
 
 typedef struct {
-  uint64_t windows;       /* exchanges done */
+  uint64_t windows;       /* exchanges done (windows; null messages: sends) */
   uint64_t messages_sent;
   uint64_t bytes_sent;
   double run_seconds;     /* wall time in sim_par_run_until() */

@@ -54,6 +54,16 @@ sim_net_run_parallel(SimNetRun *run, char **description, GError **error)
   SimNetPar *np = sim_net_par_attach(run->net, part, error);
   if (!np)
     return NULL;
+  if (sim_par_sync(sim_net_par_engine(np)) == SIM_PAR_NULL_MESSAGES &&
+      sim__ts_samples_in_flight(run->timeseries)) {
+    /* a packet between ranks is, for a while, in neither rank's memory
+     * nor in a window's exchange: only windows count it exactly */
+    g_set_error(error, SIM_SCENARIO_ERROR, SIM_SCENARIO_ERROR_VALUE,
+                "%s: the time series of net.all.in_flight needs window synchronisation "
+                "(IPESIM_PAR_SYNC=null chooses null messages)", sim_scenario_name(run->sc));
+    sim_net_par_free(np);
+    return NULL;
+  }
   sim__ts_record(run->timeseries);
   sim__qs_record(run);
   g_autofree char *desc = sim_partition_describe(part);

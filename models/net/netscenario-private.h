@@ -112,6 +112,8 @@ void sim__ts_free(SimNsTimeseries *ts);
  * values (to be summed over the ranks in place), then written. Call
  * sim__ts_finish() for the end sample before reading them. */
 void sim__ts_record(SimNsTimeseries *ts);
+/* TRUE if a series samples the net's packets in flight. */
+gboolean sim__ts_samples_in_flight(const SimNsTimeseries *ts);
 uint64_t *sim__ts_recorded(SimNsTimeseries *ts, size_t *n);
 void sim__ts_write_recorded(SimNsTimeseries *ts);
 /* The sample at the end of the run, when it falls on a period. */

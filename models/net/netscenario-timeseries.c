@@ -447,6 +447,17 @@ ts_sample(SimContext *ctx, SimTime now, void *data)
   ts->last = now;
 }
 
+gboolean
+sim__ts_samples_in_flight(const SimNsTimeseries *ts)
+{
+  for (guint i = 0; ts && i < ts->series->len; i++) {
+    const Series *s = &g_array_index(ts->series, Series, i);
+    if (s->kind == TS_NET && (s->mask & (1u << NET_IN_FLIGHT)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 void
 sim__ts_record(SimNsTimeseries *ts)
 {

@@ -165,6 +165,21 @@ grep -q "gives 2 ranks, mpirun started 4" "$dir/bad4.err" ||
   { cat "$dir/bad4.err" >&2; fail "rank count mismatch: unclear error"; }
 ok "a given partition for another number of ranks is refused"
 
+# null messages instead of windows: the same bytes (without the in-flight
+# series, which only windows count exactly: refused with the reason)
+export IPESIM_PAR_SYNC=null
+check lossy-null "2 4" "$srcdir/tests/data/scenario/mpi-lossy.ini" --pcap all \
+  --set output.sample=1ms --set 'output.sample_metrics=flow.*.*,link.*.*,net.all.events' \
+  --set output.queue_sample=500us
+check srv6-l3vpn-null "2" "$scen/srv6-l3vpn.ini"
+if mpi 2 run "$scen/quickstart.ini" --set output.sample_metrics=net.all.in_flight -o "$dir/qs-null" \
+     > /dev/null 2> "$dir/qs-null.err"; then
+  fail "null messages and the in-flight series: not refused"
+fi
+grep -q 'in_flight needs window synchronisation' "$dir/qs-null.err" || fail "null messages: unclear refusal"
+unset IPESIM_PAR_SYNC
+ok "null messages give the same bytes; the in-flight series is refused with them"
+
 # ipesim test over ranks: rank 0 reports, once
 mpi 2 test "$scen/grid-v6.ini" --set grid.time=20ms > "$dir/test.out" 2> "$dir/test.err" ||
   { cat "$dir/test.out" "$dir/test.err" >&2; fail "ipesim test over 2 ranks failed"; }
