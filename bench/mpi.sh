@@ -2,14 +2,16 @@
 # Parallel runs against the sequential run, in one go on this machine
 # (docs/parallel.md, docs/performance.md):
 #  - grid-v6 at K = 64 (hop limit 255; 4,224 nodes, 64 flows of 10,000
-#    packets/s): sequential, then mpirun -np RANKS; speed-up (target on
+#    packets/s): sequential, then mpirun -np RANKS with windows and with
+#    null messages (IPESIM_PAR_SYNC); speed-up (target on
 #    2 ranks of a 2-core machine: >= 1.7x), efficiency, windows, share of
 #    the run each rank spent waiting, and a check that flows.csv, links.csv
 #    and drops.csv are byte-identical;
 #  - PHOLD with ROSS's parameters (W3: remote 1, lookahead 0.1, mean 1.1;
 #    W1: remote 0.25, lookahead 1, mean 1; W2: remote 0.25, lookahead 0.1,
 #    mean 1) at 1,000 LPs (END 10,000) and 100,000 LPs (END 100):
-#    sequential and over RANKS ranks, events per second, the check that the
+#    sequential and over RANKS ranks (windows, null messages), events per
+#    second and the largest waiting share of a rank, the check that the
 #    same events ran at every LP, and the ROSS 8.1.1 figures of
 #    ../shared/anchors/README.md for comparison.
 #
@@ -49,36 +51,42 @@ col() {
 echo "== grid-v6, K = 64, $time s of traffic, sequential and $ranks ranks"
 set -- --set grid.k=64 --set grid.hop_limit=255 --set grid.time="${time}s" -q
 "$ipesim" run "$src/scenarios/grid-v6.ini" "$@" -o "$tmp/seq"
-mpirun -np "$ranks" "$ipesim" run "$src/scenarios/grid-v6.ini" "$@" -o "$tmp/par" \
-  > "$tmp/par.out" 2> "$tmp/par.err" || { cat "$tmp/par.err" >&2; exit 1; }
-same=yes
-for f in flows.csv links.csv drops.csv delay_cdf.csv; do
-  cmp -s "$tmp/seq/$f" "$tmp/par/$f" || same=no
-done
 ev=$(col "$tmp/seq/summary.csv" events)
 ws=$(col "$tmp/seq/summary.csv" wall_seconds)
-wp=$(col "$tmp/par/summary.csv" wall_seconds)
-grep -h 'partition:' "$tmp/par.err" | sed 's/^/  /'
-grep -h 'windows of' "$tmp/par.out" | sed 's/^/  /'
-awk -v ev="$ev" -v ws="$ws" -v wp="$wp" -v n="$ranks" -v same="$same" 'BEGIN {
-  printf "  events %d; sequential %.2f s (%.2f M/s); %d ranks %.2f s (%.2f M/s)\n", ev, ws, ev / ws / 1e6, n, wp, ev / wp / 1e6
-  printf "  speed-up %.2fx, efficiency %.0f %%; tables identical to the sequential run: %s\n", ws / wp, 100 * ws / wp / n, same
-}'
+awk -v ev="$ev" -v ws="$ws" 'BEGIN { printf "  sequential: %d events in %.2f s (%.2f M/s)\n", ev, ws, ev / ws / 1e6 }'
+for sync in windows null; do
+  IPESIM_PAR_SYNC=$sync mpirun -np "$ranks" -x IPESIM_PAR_SYNC "$ipesim" run \
+    "$src/scenarios/grid-v6.ini" "$@" -o "$tmp/par" > "$tmp/par.out" 2> "$tmp/par.err" ||
+    { cat "$tmp/par.err" >&2; exit 1; }
+  same=yes
+  for f in flows.csv links.csv drops.csv delay_cdf.csv; do
+    cmp -s "$tmp/seq/$f" "$tmp/par/$f" || same=no
+  done
+  wp=$(col "$tmp/par/summary.csv" wall_seconds)
+  [ "$sync" = windows ] && grep -h 'partition:' "$tmp/par.err" | sed 's/^/  /'
+  echo "  $sync:"
+  grep -h 'windows of' "$tmp/par.out" | sed 's/^.*: /    /'
+  awk -v ev="$ev" -v ws="$ws" -v wp="$wp" -v n="$ranks" -v same="$same" 'BEGIN {
+    printf "    %d ranks %.2f s (%.2f M/s): speed-up %.2fx, efficiency %.0f %%; tables identical: %s\n", n, wp, ev / wp / 1e6, ws / wp, 100 * ws / wp / n, same
+  }'
+done
 
 [ "$skip_phold" = 1 ] && exit 0
 echo "== PHOLD (heap queue), sequential and $ranks ranks; ROSS 8.1.1 on its machine for reference"
-printf '  %-3s %7s %6s %10s %10s %8s %8s %10s %12s\n' wl LPs END events seq-M/s par-M/s speedup wait-max ROSS-seq/2r
+printf '  %-3s %7s %6s %10s %8s %9s %8s %9s %8s %11s\n' wl LPs END events seq-M/s windows wait null wait ROSS-seq/2r
 run_phold() {
   name=$1 lps=$2 end=$3 ross=$4
   shift 4
   "$ipesim" phold --lps "$lps" --end "$end" -q heap --no-plot --quiet "$@" -o "$tmp/p1"
-  mpirun -np "$ranks" "$ipesim" phold --lps "$lps" --end "$end" -q heap --no-plot --quiet "$@" \
-    -o "$tmp/p2"
-  a=$(awk -F, 'NR == 2 { print $4 "," $7 "," $10 }' "$tmp/p1/phold.csv")
-  b=$(awk -F, 'NR == 2 { print $4 "," $7 "," $10 "," $12 }' "$tmp/p2/phold.csv")
-  echo "$a,$b" | awk -F, -v n="$name" -v l="$lps" -v e="$end" -v r="$ross" '{
-    ok = ($1 == $4 && $3 == $6) ? "" : "  (DIFFERENT EVENTS)"
-    printf "  %-3s %7d %6s %10d %10.2f %8.2f %8.2fx %9.0f%% %12s%s\n", n, l, e, $1, $2 / 1e6, $5 / 1e6, $5 / $2, 100 * $7, r, ok
+  line=$(awk -F, 'NR == 2 { print $4 "," $7 "," $10 }' "$tmp/p1/phold.csv")
+  for sync in windows null; do
+    IPESIM_PAR_SYNC=$sync mpirun -np "$ranks" -x IPESIM_PAR_SYNC "$ipesim" phold --lps "$lps" \
+      --end "$end" -q heap --no-plot --quiet "$@" -o "$tmp/p2"
+    line="$line,$(awk -F, 'NR == 2 { print $4 "," $7 "," $10 "," $12 }' "$tmp/p2/phold.csv")"
+  done
+  echo "$line" | awk -F, -v n="$name" -v l="$lps" -v e="$end" -v r="$ross" '{
+    ok = ($1 == $4 && $3 == $6 && $1 == $8 && $3 == $10) ? "" : "  (DIFFERENT EVENTS)"
+    printf "  %-3s %7d %6s %10d %8.2f %8.2fM %7.0f%% %7.2fM %7.0f%% %11s%s\n", n, l, e, $1, $2 / 1e6, $5 / 1e6, 100 * $7, $9 / 1e6, 100 * $11, r, ok
   }'
 }
 run_phold W3 1000 10000 "1.47/1.21" --remote 1 --lookahead 0.1 --mean 1.1
