@@ -28,7 +28,7 @@ while getopts n:t:s opt; do
     n) ranks=$OPTARG ;;
     t) time=$OPTARG ;;
     s) skip_phold=1 ;;
-    *) sed -n '16,20p' "$0" >&2; exit 2 ;;
+    *) sed -n '18,22p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -49,8 +49,8 @@ col() {
 }
 
 echo "== grid-v6, K = 64, $time s of traffic, sequential and $ranks ranks"
-set -- --set grid.k=64 --set grid.hop_limit=255 --set grid.time="${time}s" -q
-"$ipesim" run "$src/scenarios/grid-v6.ini" "$@" -o "$tmp/seq"
+set -- --set grid.k=64 --set grid.hop_limit=255 --set grid.time="${time}s"
+"$ipesim" run "$src/scenarios/grid-v6.ini" "$@" -q -o "$tmp/seq"
 ev=$(col "$tmp/seq/summary.csv" events)
 ws=$(col "$tmp/seq/summary.csv" wall_seconds)
 awk -v ev="$ev" -v ws="$ws" 'BEGIN { printf "  sequential: %d events in %.2f s (%.2f M/s)\n", ev, ws, ev / ws / 1e6 }'
