@@ -93,6 +93,40 @@ set -e
   fail "--ranks 30: status $st1, $(cat "$dir/ranks.err")"
 [ $st2 -eq 2 ] && grep -q 'expected a positive number of ranks' "$dir/ranks2.err" ||
   fail "--ranks -1: status $st2, $(cat "$dir/ranks2.err")"
+
+# [parallel]: a given partition is what ipesim check --ranks shows; its
+# errors name the file and line
+cp "$scen/quickstart.ini" "$dir/given.ini"
+printf '\n[parallel]\npartition = given\nrank0 = hA, r0, r1, r2\nrank1 = *\n' >> "$dir/given.ini"
+"$ipesim" check "$dir/given.ini" --ranks 2 > "$dir/given.out" 2> "$dir/given.err" &&
+  fail "[parallel]: a node on two ranks was accepted"
+line=$(grep -n '^rank1 = ' "$dir/given.ini" | cut -d: -f1)
+grep -q "given.ini:$line: \[parallel\] rank1: node .* on rank 0 and rank 1" "$dir/given.err" ||
+  fail "[parallel] node on two ranks: $(cat "$dir/given.err")"
+sed -i 's/^rank1 = \*$/rank1 = r3, r4, hB/' "$dir/given.ini"
+"$ipesim" check "$dir/given.ini" --ranks 2 > "$dir/given.out" 2> "$dir/given.err" &&
+  fail "[parallel]: a node on no rank was accepted"
+grep -q "given.ini:[0-9]*: \[parallel\]: node .* is on no rank" "$dir/given.err" ||
+  fail "[parallel] node on no rank: $(cat "$dir/given.err")"
+sed -i 's/^rank1 = r3, r4, hB$/rank1 = */; s/^rank0 = hA, r0, r1, r2$/rank0 = hA, r0, r1, r2, nosuch/' "$dir/given.ini"
+"$ipesim" check "$dir/given.ini" > /dev/null 2> "$dir/given.err" &&
+  fail "[parallel]: a pattern matching no node was accepted"
+grep -q "\[parallel\] rank0: 'nosuch' matches no node" "$dir/given.err" ||
+  fail "[parallel] pattern: $(cat "$dir/given.err")"
+sed -i 's/^rank0 = hA, r0, r1, r2, nosuch$/rank0 = hA, r0, r1, r2/; s/^rank1 = \*$/rank2 = r3, r4, r5, hB/' "$dir/given.ini"
+"$ipesim" check "$dir/given.ini" > /dev/null 2> "$dir/given.err" &&
+  fail "[parallel]: a missing rank1 was accepted"
+grep -q "\[parallel\] has rank2 but no rank1" "$dir/given.err" ||
+  fail "[parallel] missing rank: $(cat "$dir/given.err")"
+sed -i 's/^rank2 = /rank1 = /' "$dir/given.ini"
+"$ipesim" check "$dir/given.ini" --ranks 2 > "$dir/given.out" || fail "[parallel]: a good partition refused"
+grep -q '^given: partition: 2 ranks: nodes 4/4, .* 2 cut links' "$dir/given.out" ||
+  fail "[parallel]: not the given partition: $(cat "$dir/given.out")"
+"$ipesim" check "$dir/given.ini" --ranks 3 > /dev/null 2> "$dir/given.err" &&
+  fail "[parallel]: a 2-rank partition accepted for 3 ranks"
+grep -q "given.ini:[0-9]*: \[parallel\] partition = given gives 2 ranks, mpirun started 3 (expected mpirun -np 2)" "$dir/given.err" ||
+  fail "[parallel] rank count: $(cat "$dir/given.err")"
+ok "[parallel] given partitions: every node on one rank, errors with FILE:LINE"
 ok "ipesim check --ranks: the partition line; too many ranks and a negative count refused"
 
 # ---- quickstart: every result file, with its header ------------------------------------
