@@ -167,6 +167,26 @@ sim_now(const SimContext *ctx)
   return ctx->now;
 }
 
+/* Puts an event with the key (@at, @origin, @seq) in the queue. */
+SIM_INLINE SimEventHandle
+queue_event(SimContext *ctx, SimTime at, SimEntityId origin, uint32_t seq, SimEventFunc fn,
+            void *obj, SimEventArg arg)
+{
+  SimEvent *ev = sim__event_alloc(&ctx->slab);
+  ev->fn = fn;
+  ev->obj = obj;
+  ev->arg = arg;
+  ev->origin = origin;
+  ev->seq = seq;
+  if (ctx->kind == SIM_QUEUE_HEAP) {
+    sim__heap_push(&ctx->heap, at, ev);
+  } else {
+    ev->time = at;
+    sim__ladder_push(&ctx->ladder, ev);
+  }
+  return (SimEventHandle){ ev, ev->origin, ev->seq };
+}
+
 SimEventHandle
 sim_schedule_at(SimContext *ctx, SimTime at, SimEntity *origin, SimEventFunc fn, void *obj,
                 SimEventArg arg)
@@ -177,19 +197,7 @@ sim_schedule_at(SimContext *ctx, SimTime at, SimEntity *origin, SimEventFunc fn,
     origin->seq++; /* another rank runs it, with this key */
     return SIM_EVENT_HANDLE_NONE;
   }
-  SimEvent *ev = sim__event_alloc(&ctx->slab);
-  ev->fn = fn;
-  ev->obj = obj;
-  ev->arg = arg;
-  ev->origin = origin->id;
-  ev->seq = origin->seq++;
-  if (ctx->kind == SIM_QUEUE_HEAP) {
-    sim__heap_push(&ctx->heap, at, ev);
-  } else {
-    ev->time = at;
-    sim__ladder_push(&ctx->ladder, ev);
-  }
-  return (SimEventHandle){ ev, ev->origin, ev->seq };
+  return queue_event(ctx, at, origin->id, origin->seq++, fn, obj, arg);
 }
 
 SimEventHandle
@@ -206,19 +214,7 @@ sim_schedule_keyed(SimContext *ctx, SimTime at, SimEntityId origin, uint32_t seq
 {
   g_return_val_if_fail(at >= ctx->now && at < SIM_TIME_MAX, SIM_EVENT_HANDLE_NONE);
   g_return_val_if_fail(fn != NULL && origin != SIM_ENTITY_NONE, SIM_EVENT_HANDLE_NONE);
-  SimEvent *ev = sim__event_alloc(&ctx->slab);
-  ev->fn = fn;
-  ev->obj = obj;
-  ev->arg = arg;
-  ev->origin = origin;
-  ev->seq = seq;
-  if (ctx->kind == SIM_QUEUE_HEAP) {
-    sim__heap_push(&ctx->heap, at, ev);
-  } else {
-    ev->time = at;
-    sim__ladder_push(&ctx->ladder, ev);
-  }
-  return (SimEventHandle){ ev, ev->origin, ev->seq };
+  return queue_event(ctx, at, origin, seq, fn, obj, arg);
 }
 
 SimTime

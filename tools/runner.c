@@ -809,7 +809,7 @@ run_parallel(Runner *r, GError **error)
     ok = FALSE;
   } else if (rank != 0) {
     /* captures of this rank's interfaces go to rank 0 after the run */
-    private_dir = g_dir_make_tmp("ipesim-rank-XXXXXX", &e);
+    private_dir = g_dir_make_tmp("ipesim-rank-XXXXXX", &e); /* mkdtemp(3) template */
     ok = private_dir != NULL;
     if (ok) {
       g_free(staging);

@@ -21,6 +21,25 @@ struct _SimPartition {
 
 static void find_cuts(SimPartition *p);
 
+/* An empty partition of @net over @ranks, or NULL with an error. */
+static SimPartition *
+partition_new(SimNet *net, uint32_t ranks, GError **error)
+{
+  uint32_t n = sim_net_n_nodes(net);
+  if (ranks == 0 || ranks > n) {
+    g_set_error(error, SIM_PARTITION_ERROR, SIM_PARTITION_ERROR_RANKS,
+                "cannot split %u nodes over %u ranks (expected 1 to %u ranks)", n, ranks, n);
+    return NULL;
+  }
+  SimPartition *p = g_new0(SimPartition, 1);
+  p->net = net;
+  p->ranks = ranks;
+  p->rank = g_new0(uint32_t, n);
+  p->nodes = g_new0(uint32_t, ranks);
+  p->weight = g_new0(uint64_t, ranks);
+  return p;
+}
+
 static SimNode *
 neighbour(SimNode *u, uint32_t f)
 {
@@ -255,17 +274,9 @@ sim_net_partition(SimNet *net, uint32_t ranks, GError **error)
 {
   g_return_val_if_fail(net != NULL, NULL);
   uint32_t n = sim_net_n_nodes(net);
-  if (ranks == 0 || ranks > n) {
-    g_set_error(error, SIM_PARTITION_ERROR, SIM_PARTITION_ERROR_RANKS,
-                "cannot split %u nodes over %u ranks (expected 1 to %u ranks)", n, ranks, n);
+  SimPartition *p = partition_new(net, ranks, error);
+  if (!p)
     return NULL;
-  }
-  SimPartition *p = g_new0(SimPartition, 1);
-  p->net = net;
-  p->ranks = ranks;
-  p->rank = g_new0(uint32_t, n);
-  p->nodes = g_new0(uint32_t, ranks);
-  p->weight = g_new0(uint64_t, ranks);
   g_autofree uint64_t *w = g_new(uint64_t, n);
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -341,17 +352,9 @@ sim_partition_new_given(SimNet *net, uint32_t ranks, const uint32_t *node_rank, 
 {
   g_return_val_if_fail(net != NULL && node_rank != NULL, NULL);
   uint32_t n = sim_net_n_nodes(net);
-  if (ranks == 0 || ranks > n) {
-    g_set_error(error, SIM_PARTITION_ERROR, SIM_PARTITION_ERROR_RANKS,
-                "cannot split %u nodes over %u ranks (expected 1 to %u ranks)", n, ranks, n);
+  SimPartition *p = partition_new(net, ranks, error);
+  if (!p)
     return NULL;
-  }
-  SimPartition *p = g_new0(SimPartition, 1);
-  p->net = net;
-  p->ranks = ranks;
-  p->rank = g_new0(uint32_t, n);
-  p->nodes = g_new0(uint32_t, ranks);
-  p->weight = g_new0(uint64_t, ranks);
   for (uint32_t i = 0; i < n; i++) {
     g_return_val_if_fail(node_rank[i] < ranks, (sim_partition_free(p), NULL));
     p->rank[i] = node_rank[i];
